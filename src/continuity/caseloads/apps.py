@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CaseloadsConfig(AppConfig):
+    name = "continuity.caseloads"
+    label = "caseloads"

@@ -1,0 +1,24 @@
+"""`continuity` console script: a thin wrapper over the management commands.
+
+`continuity demo --births 3000` is `manage.py demo --births 3000`;
+`continuity serve` runs the server.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "continuity.config.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "serve":
+        args = ["runserver", *args[1:]] if len(args) > 1 else ["runserver", "127.0.0.1:8000"]
+    execute_from_command_line(["continuity", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""The Jinja2 environment: NHS.UK frontend macros, Django i18n, static files and URL reversing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+
+from continuity.core import presenters
+from continuity.core.forms import error_list
+from continuity.core.navigation import navigation_for
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def local(value: Any) -> Any:
+    """Show a stored UTC instant in Europe/London."""
+    if value is None:
+        return None
+    return timezone.localtime(value)
+
+
+def choice_item(choice: list[Any], current: str, key: str = "selected") -> dict[str, Any]:
+    value, text = choice
+    return {"value": value, "text": str(text), key: str(value) == current}
+
+
+def environment(**options: Any) -> Environment:
+    options.pop("loader", None)
+    options.pop("undefined", None)
+    env = Environment(  # noqa: S701 - autoescape is forced on below
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader([str(d) for d in settings.TEMPLATES[0]["DIRS"]]),
+                PackageLoader("nhsuk_frontend_jinja"),
+            ]
+        ),
+        undefined=ChainableUndefined,
+        extensions=["jinja2.ext.i18n"],
+        **{**options, "autoescape": True},
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translation.gettext, translation.ngettext, newstyle=True
+    )
+    env.globals.update(
+        {
+            "url": url,
+            "static": static,
+            "error_list": error_list,
+            "navigation_for": navigation_for,
+            "get_messages": get_messages,
+            "settings": settings,
+        }
+    )
+    env.filters.update(
+        {
+            "local": local,
+            "date": lambda d, fmt="j F Y": date_format(d, fmt) if d else "",
+            "datetime": lambda d: date_format(local(d), "j F Y, H:i") if d else "",
+            "gestation": presenters.gestation,
+            "choice_item": choice_item,
+            "role_label": presenters.role_label,
+        }
+    )
+    return env

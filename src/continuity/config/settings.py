@@ -1,0 +1,170 @@
+"""The one settings module. Every deployment difference is an environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+SRC_DIR = BASE_DIR / "src" / "continuity"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = env_bool("CONTINUITY_DEBUG", False)
+SECRET_KEY = os.environ.get(
+    "CONTINUITY_SECRET_KEY",
+    # Only good for the local demo and tests; production must set its own.
+    "insecure-demo-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz",
+)
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("CONTINUITY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rules.apps.AutodiscoverRulesConfig",
+    "continuity.core",
+    "continuity.accounts",
+    "continuity.organisations",
+    "continuity.geography",
+    "continuity.workforce",
+    "continuity.pregnancies",
+    "continuity.caseloads",
+    "continuity.portal",
+    "continuity.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "continuity.core.middleware.NoStoreMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:sign-in"
+LOGIN_REDIRECT_URL = "core:start"
+LOGOUT_REDIRECT_URL = "accounts:sign-in"
+
+ROOT_URLCONF = "continuity.config.urls"
+WSGI_APPLICATION = "continuity.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "continuity.config.jinja2.environment"},
+    },
+    {
+        # Django's own templates (admin) stay on the Django engine.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    },
+]
+
+# Embedded SQLite by default so `make run` needs no server; PostgreSQL via DATABASE_URL.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'continuity.sqlite3'}"),
+        conn_max_age=int(os.environ.get("CONTINUITY_DB_CONN_MAX_AGE", "60")),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English")]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Europe/London"  # shown; stored in UTC (USE_TZ)
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATICFILES_DIRS = [SRC_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Sessions: 15 minutes idle, 12 hours absolute (the absolute limit is enforced in middleware).
+SESSION_COOKIE_AGE = int(os.environ.get("CONTINUITY_SESSION_IDLE_SECONDS", str(15 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("CONTINUITY_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env_bool("CONTINUITY_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("CONTINUITY_HSTS_SECONDS", "0"))
+
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if env_bool("CONTINUITY_FAST_PASSWORD_HASHER", False)
+    else [
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+# Policy settings: data, not code. Later capabilities read these.
+CONTINUITY = {
+    "TARGET_ON_PATHWAY_PERCENT": 35,
+    "TARGET_PRIORITY_GROUPS_PERCENT": 75,
+    "BIRTHS_PER_WTE_PER_YEAR": 36,
+    "MAX_ACTIVE_CASELOAD": 60,
+    "ROUNDING": "msds",
+    "DEMO_PASSWORD": os.environ.get("CONTINUITY_DEMO_PASSWORD", "continuity-demo"),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("CONTINUITY_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Request lines carry paths only (no personal data is ever in a path or query string).
+        "django.server": {"level": "INFO"},
+    },
+}

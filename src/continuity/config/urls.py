@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from continuity.core import views as core_views
+
+urlpatterns = [
+    path("", include("continuity.core.urls")),
+    path("", include("continuity.accounts.urls")),
+    path("", include("continuity.caseloads.urls")),
+    path("", include("continuity.pregnancies.urls")),
+    path("my/", include("continuity.portal.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error

@@ -1,0 +1,111 @@
+"""Shared record behaviour, the audit trail and access events."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Versioned(models.Model):
+    """Optimistic locking: every save through an action bumps the version; stale saves fail."""
+
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class VoidableQuerySet(models.QuerySet):
+    def live(self) -> VoidableQuerySet:
+        return self.filter(voided_at__isnull=True)
+
+
+class Voidable(models.Model):
+    """Clinical rows are never deleted: they are voided with a reason, a user and a time."""
+
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    void_reason = models.CharField(max_length=500, blank=True)
+
+    objects: Any = VoidableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+def new_ref() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class AuditEvent(models.Model):
+    """One row per state change, written inside the action's transaction. Append-only."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_role = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AccessEvent(models.Model):
+    """One row per view, search hit, export or print of a woman's data, allowed or denied."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed record")
+        LIST = "list", _("Listed in a caseload")
+        SEARCH = "search", _("Found in a search")
+        EXPORT = "export", _("Exported")
+        PRINT = "print", _("Printed")
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", _("Allowed")
+        DENIED = "denied", _("Denied")
+        BREAK_GLASS = "break_glass", _("Emergency access")
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(max_length=32)
+    woman = models.ForeignKey(
+        "pregnancies.Woman", null=True, on_delete=models.PROTECT, related_name="access_events"
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    # The relationship that justified access (named midwife, buddy, team, cover, self, ...).
+    basis = models.CharField(max_length=32, blank=True)
+    # The named route, never the raw path, so no identifier can leak in here.
+    route = models.CharField(max_length=100, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["woman", "-at"])]
+        verbose_name = _("access event")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.outcome}"

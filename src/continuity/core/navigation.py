@@ -1,0 +1,36 @@
+"""The header navigation for each role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from continuity.accounts.models import Role
+
+
+def navigation_for(request: Any) -> list[dict[str, Any]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    items: list[tuple[str, str]] = []
+    if user.role in (Role.MIDWIFE, Role.TEAM_LEADER):
+        items.append((_("My caseload"), reverse("caseloads:mine")))
+        items.append((_("Book a pregnancy"), reverse("pregnancies:book")))
+    if user.role in (Role.TEAM_LEADER, Role.SERVICE_MANAGER):
+        items.append((_("Teams"), reverse("caseloads:teams")))
+    if user.role == Role.BOARD:
+        items.append((_("Service overview"), reverse("caseloads:overview")))
+    if user.role == Role.PRIVACY_OFFICER:
+        items.append((_("Access review"), reverse("core:access-review")))
+    if user.role == Role.WOMAN:
+        items.append((_("My pregnancy"), reverse("portal:home")))
+        items.append((_("Who has looked at my record"), reverse("portal:access-history")))
+    if user.role == Role.ADMIN:
+        items.append((_("Administration"), reverse("admin:index")))
+    path = request.path
+    return [
+        {"text": text, "href": href, "current": path == href, "active": path.startswith(href)}
+        for text, href in items
+    ]

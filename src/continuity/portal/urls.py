@@ -1,0 +1,10 @@
+from django.urls import path
+
+from continuity.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("access/", views.access_history, name="access-history"),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PregnanciesConfig(AppConfig):
+    name = "continuity.pregnancies"
+    label = "pregnancies"

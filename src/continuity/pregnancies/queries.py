@@ -1,0 +1,128 @@
+"""Reads of women's data, always scoped to the user's legitimate relationships.
+
+A staff member sees a woman while she is the named midwife, the buddy, a member of the woman's
+team, or on active cover for her named midwife; a service manager sees the teams she manages;
+a woman sees only herself. Everyone else sees nothing, and an out-of-scope record is a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from continuity.accounts.models import Role
+from continuity.pregnancies.models import Assignment, Pregnancy, Woman
+from continuity.workforce.models import CoverArrangement, Midwife
+
+
+def _midwife_of(user: Any) -> Midwife | None:
+    try:
+        return user.midwife  # type: ignore[no-any-return]
+    except Midwife.DoesNotExist:
+        return None
+
+
+def _covered_midwife_ids(midwife: Midwife, at: datetime) -> list[int]:
+    return list(
+        CoverArrangement.objects.live()
+        .filter(covering=midwife, starts_at__lte=at, ends_at__gt=at)
+        .values_list("covered_id", flat=True)
+    )
+
+
+def _open_assignment_q(user: Any, at: datetime) -> Q | None:
+    """A condition on Assignment rows (open ones) that the user has a relationship through."""
+    if not (user.is_authenticated and user.is_active):
+        return None
+    if user.role in (Role.MIDWIFE, Role.TEAM_LEADER):
+        midwife = _midwife_of(user)
+        if midwife is None:
+            return None
+        q = Q(named_midwife=midwife) | Q(buddy=midwife) | Q(team_id=midwife.team_id)
+        covered = _covered_midwife_ids(midwife, at)
+        if covered:
+            q |= Q(named_midwife_id__in=covered)
+        return q
+    if user.role == Role.SERVICE_MANAGER:
+        return Q(team__managers=user)
+    return None
+
+
+def visible_pregnancies(user: Any, at: datetime | None = None) -> QuerySet[Pregnancy]:
+    at = at or timezone.now()
+    if user.is_authenticated and user.role == Role.WOMAN:
+        return Pregnancy.objects.filter(woman__user=user)
+    q = _open_assignment_q(user, at)
+    if q is None:
+        return Pregnancy.objects.none()
+    related = Assignment.objects.filter(q, pregnancy=OuterRef("pk"), ends_at__isnull=True)
+    return Pregnancy.objects.filter(Exists(related))
+
+
+def visible_women(user: Any, at: datetime | None = None) -> QuerySet[Woman]:
+    pregnancies = visible_pregnancies(user, at).filter(woman=OuterRef("pk"))
+    return Woman.objects.filter(Exists(pregnancies))
+
+
+def relationship_basis(user: Any, pregnancy: Pregnancy, at: datetime | None = None) -> str | None:
+    """Why this user may see this pregnancy now, or None when there is no relationship."""
+    at = at or timezone.now()
+    if user.role == Role.WOMAN:
+        return "self" if pregnancy.woman.user_id == user.pk else None
+    current = current_assignment(pregnancy)
+    if current is None:
+        return None
+    if user.role == Role.SERVICE_MANAGER:
+        return "manager" if current.team.managers.filter(pk=user.pk).exists() else None
+    midwife = _midwife_of(user)
+    if midwife is None or user.role not in (Role.MIDWIFE, Role.TEAM_LEADER):
+        return None
+    if current.named_midwife_id == midwife.pk:
+        return "named_midwife"
+    if current.buddy_id == midwife.pk:
+        return "buddy"
+    if current.team_id == midwife.team_id:
+        return "team"
+    if current.named_midwife_id in _covered_midwife_ids(midwife, at):
+        return "cover"
+    return None
+
+
+def current_assignment(pregnancy: Pregnancy) -> Assignment | None:
+    cached = getattr(pregnancy, "open_assignments", None)
+    if cached is not None:
+        return cached[0] if cached else None
+    return (
+        pregnancy.assignments.filter(ends_at__isnull=True)
+        .select_related("team", "named_midwife__user", "buddy__user")
+        .first()
+    )
+
+
+def with_current_assignment(qs: QuerySet[Pregnancy]) -> QuerySet[Pregnancy]:
+    return qs.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(ends_at__isnull=True).select_related(
+                "team", "named_midwife__user", "buddy__user"
+            ),
+            to_attr="open_assignments",
+        )
+    )
+
+
+def woman_for(user: Any, ref: Any) -> Woman:
+    """The woman with this ref if the user may see her; otherwise 404, never a hint she exists."""
+    try:
+        return visible_women(user).get(ref=ref)
+    except (Woman.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def woman_exists_out_of_scope(ref: Any) -> Woman | None:
+    """Only for logging a denied attempt against the right woman; never shown to the user."""
+    return Woman.objects.filter(ref=ref).first()

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from continuity.core.audit import record_access
+from continuity.core.models import AccessEvent
+from continuity.core.permissions import require
+from continuity.pregnancies import actions, presenters, queries
+from continuity.pregnancies.forms import BookingForm
+
+
+@require("view_woman_record")
+def woman(request: HttpRequest, ref: UUID) -> HttpResponse:
+    try:
+        found = queries.woman_for(request.user, ref)
+    except Http404:
+        target = queries.woman_exists_out_of_scope(ref)
+        if target is not None:
+            record_access(
+                user=request.user,  # type: ignore[arg-type]
+                woman=target,
+                outcome=AccessEvent.Outcome.DENIED,
+                request=request,
+            )
+        raise
+    summary = presenters.woman_summary(request.user, found)
+    record_access(
+        user=request.user,  # type: ignore[arg-type]
+        woman=found,
+        basis=summary["basis"] or "",
+        request=request,
+    )
+    return render(request, "pregnancies/woman.jinja", {"page_title": str(found), **summary})
+
+
+@require("book_pregnancy")
+def book(request: HttpRequest) -> HttpResponse:
+    midwife = getattr(request.user, "midwife", None)
+    if midwife is None:
+        raise PermissionDenied("book_pregnancy")
+    form = BookingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data: dict[str, Any] = form.cleaned_data
+        try:
+            pregnancy = actions.book_pregnancy(
+                by=request.user,  # type: ignore[arg-type]
+                booking=actions.Booking(**data),
+                team=midwife.team,
+            )
+        except actions.ActionError as exc:
+            form.add_error(exc.field, _(exc.message))
+        else:
+            messages.success(
+                request,
+                _("Pregnancy booked. She is in %(team)s's allocation queue.")
+                % {"team": midwife.team.name},
+            )
+            return redirect("pregnancies:woman", ref=pregnancy.woman.ref)
+    return render(
+        request,
+        "pregnancies/book.jinja",
+        {"page_title": _("Book a pregnancy"), "form": form, "today": timezone.localdate()},
+        status=400 if form.errors else 200,
+    )

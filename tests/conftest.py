@@ -1,0 +1,30 @@
+"""Shared fixtures. Tests use PostgreSQL when DATABASE_URL points at it (CI), else SQLite."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("CONTINUITY_SECURE_COOKIES", "0")
+os.environ.setdefault("CONTINUITY_FAST_PASSWORD_HASHER", "1")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def world(db):
+    """A small trust: two continuity teams and a traditional team, one woman per relationship."""
+    return factories.build_world()
+
+
+@pytest.fixture
+def client_for(client):
+    """Sign a Django test client in as the given user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
