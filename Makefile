@@ -10,7 +10,7 @@ export UV_LINK_MODE := copy
 DEMO_BIRTHS ?= 3000
 DEMO_SEED ?= 1
 
-.PHONY: help run test lint bench bench-full bootstrap bootstrap-dev assets migrate demo clean
+.PHONY: help run test lint bench bench-full bootstrap bootstrap-dev messages clean
 
 help:
 	@echo "make run    - serve the demo trust at http://127.0.0.1:8000 (embedded SQLite)"
@@ -44,6 +44,13 @@ bench: bootstrap-dev
 
 bench-full: bootstrap-dev
 	$(PY) -m bench --full
+
+bench-%: bootstrap-dev
+	$(PY) -m bench $*
+
+messages: bootstrap-dev
+	@mkdir -p src/continuity/locale
+	.venv/bin/pybabel extract -F babel.cfg -k gettext_lazy -k ngettext_lazy:1,2 -o src/continuity/locale/django.pot --sort-by-file --omit-header .
 
 clean:
 	rm -rf .venv node_modules var src/continuity/static/nhsuk

@@ -117,3 +117,19 @@ def test_no_identifiers_in_urls(world, client_for):
     response = client_for(world.midwife_a.user).get(reverse("caseloads:mine"))
     body = response.content.decode()
     assert world.woman_a.nhs_number not in body.split("href=")[1:].__str__()
+
+
+def test_access_logging_fails_closed(world, client_for, monkeypatch):
+    """If the access event cannot be written, the record is not shown."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(AccessEvent.objects, "create", broken)
+    c = client_for(world.midwife_a.user)
+    c.raise_request_exception = False
+    response = c.get(woman_url(world))
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert world.woman_a.full_name not in body
+    assert "Sorry, there is a problem with the service" in body
