@@ -13,6 +13,15 @@ import pytest
 from tests import factories
 
 
+def pytest_configure(config):
+    """Test-only speed-ups, applied however pytest is started (make test or bare pytest)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+
+
 @pytest.fixture
 def world(db):
     """A small trust: two continuity teams and a traditional team, one woman per relationship."""

@@ -150,3 +150,24 @@ def test_privacy_officer_sees_denied_attempts(world, client_for):
     )
     body = client_for(world.privacy).get(reverse("core:access-review")).content.decode()
     assert "Denied" in body and world.woman_a.full_name not in body
+
+
+def test_sessions_end_twelve_hours_after_sign_in(world, client_for):
+    from continuity.core.middleware import AbsoluteSessionLimitMiddleware
+
+    c = client_for(world.midwife_a.user)
+    assert c.get(reverse("caseloads:mine")).status_code == 200
+    session = c.session
+    session[AbsoluteSessionLimitMiddleware.KEY] -= 12 * 60 * 60 + 1
+    session.save()
+    response = c.get(reverse("caseloads:mine"))
+    assert response.status_code == 302
+    assert c.get(reverse("caseloads:mine")).status_code == 302  # signed out for good
+
+
+def test_admin_cannot_delete_clinical_or_rota_rows(world, client_for):
+    c = client_for(world.admin)
+    for model in ("pregnancies/pregnancy", "workforce/rotaentry", "workforce/coverarrangement"):
+        response = c.get(f"/django-admin/{model}/")
+        assert response.status_code == 200
+        assert "delete_selected" not in response.content.decode()

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "continuity.core.middleware.AbsoluteSessionLimitMiddleware",
     "continuity.core.middleware.NoStoreMiddleware",
 ]
 
@@ -125,6 +126,9 @@ WHITENOISE_USE_FINDERS = True
 # Sessions: 15 minutes idle, 12 hours absolute (the absolute limit is enforced in middleware).
 SESSION_COOKIE_AGE = int(os.environ.get("CONTINUITY_SESSION_IDLE_SECONDS", str(15 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+CONTINUITY_SESSION_ABSOLUTE_SECONDS = int(
+    os.environ.get("CONTINUITY_SESSION_ABSOLUTE_SECONDS", str(12 * 60 * 60))
+)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
