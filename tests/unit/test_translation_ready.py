@@ -14,12 +14,31 @@ TEMPLATES = ROOT / "src" / "continuity" / "templates"
 def test_messages_extract_from_templates_and_code(tmp_path):
     pot = tmp_path / "django.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "gettext_lazy", "-o", str(pot), "--omit-header", "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "gettext_lazy",
+            "-o",
+            str(pot),
+            "--omit-header",
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     text = pot.read_text()
-    for message in ("My caseload", "Sign in to Continuity", "Enter her NHS number", "Page not found"):
+    for message in (
+        "My caseload",
+        "Sign in to Continuity",
+        "Enter her NHS number",
+        "Page not found",
+    ):
         assert f'msgid "{message}"' in text
 
 
