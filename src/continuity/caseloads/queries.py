@@ -20,6 +20,7 @@ from continuity.workforce.models import Midwife
 class CaseloadRow:
     pregnancy: Pregnancy
     ga_days: int
+    postnatal_day: int | None  # days since birth, for postnatal women
     next_contact: datetime | None
     coc_status: str  # "on_pathway" | "not_on_pathway" | "not_recorded"
     flags: tuple[str, ...]
@@ -33,7 +34,7 @@ class CaseloadRow:
 
 SORT_KEYS = {
     "name": lambda r: (r.woman.family_name.lower(), r.woman.given_name.lower()),
-    "gestation": lambda r: -r.ga_days,
+    "gestation": lambda r: (r.postnatal_day is not None, -r.ga_days),
     "edd": lambda r: r.pregnancy.edd,
     "next_contact": lambda r: (r.next_contact is None, r.next_contact or timezone.now()),
     "status": lambda r: r.coc_status,
@@ -60,7 +61,7 @@ def _annotated(qs: QuerySet[Pregnancy], now: datetime) -> QuerySet[Pregnancy]:
         .order_by("plan_date", "id")
     )
     return with_current_assignment(
-        qs.select_related("woman").annotate(next_contact=Subquery(next_contact[:1]))
+        qs.select_related("woman", "labour").annotate(next_contact=Subquery(next_contact[:1]))
     ).prefetch_related(Prefetch("care_plans", queryset=antenatal_plans, to_attr="coc_plans"))
 
 
@@ -97,6 +98,7 @@ def _rows(qs: QuerySet[Pregnancy], today: date, now: datetime) -> list[CaseloadR
             CaseloadRow(
                 pregnancy=p,
                 ga_days=p.ga_days(today),
+                postnatal_day=p.postnatal_day(today),
                 next_contact=p.next_contact,  # type: ignore[attr-defined]
                 coc_status=_coc_status(p),
                 flags=_flags(p),

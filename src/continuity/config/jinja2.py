@@ -56,6 +56,8 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "error_list": error_list,
             "navigation_for": navigation_for,
+            "stage": presenters.stage,
+            "language": presenters.language_name,
             "get_messages": get_messages,
             "settings": settings,
         }

@@ -43,6 +43,7 @@ def woman_summary(user: Any, woman: Woman) -> dict[str, Any]:
         "imd_quintile": equity.imd_quintile(woman.imd_decile),
         "pregnancy": pregnancy,
         "ga_days": pregnancy.ga_days(today) if pregnancy.is_active else None,
+        "postnatal_day": pregnancy.postnatal_day(today),
         "assignment": assignment,
         "plans": plans,
         "upcoming": upcoming[:5],

@@ -83,7 +83,7 @@ class Contact(Versioned, Voidable):
         EXTRA = "extra", _("Extra visit agreed with her")
 
     class Location(models.TextChoices):
-        HOME = "home", _("Her home")
+        HOME = "home", _("Home")
         CLINIC = "clinic", _("Community clinic")
         HOSPITAL = "hospital", _("Hospital")
         OTHER = "other", _("Other")

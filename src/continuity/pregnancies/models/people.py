@@ -146,6 +146,13 @@ class Pregnancy(Versioned):
     def ga_days(self, on: date | None = None) -> int:
         return gestation.ga_days(self.dating, on or timezone.localdate())
 
+    def postnatal_day(self, on: date | None = None) -> int | None:
+        """Days since birth (the birth day is day 0), or None before birth."""
+        labour = getattr(self, "labour", None)
+        if labour is None or labour.is_voided:
+            return None
+        return ((on or timezone.localdate()) - timezone.localtime(labour.birth_at).date()).days
+
     @property
     def is_nulliparous(self) -> bool:
         return self.previous_live_births == 0
