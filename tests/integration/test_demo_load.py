@@ -1,0 +1,168 @@
+"""Loading the synthetic trust into the database, and the `demo` command."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from continuity.accounts.models import Role, User
+from continuity.core.models import AuditEvent
+from continuity.demo.generator import DemoParams, generate
+from continuity.demo.load import DEMO_EDITION, DemoLoadError, flush_demo, load
+from continuity.geography.models import LookupEdition
+from continuity.organisations.models import Team, Trust
+from continuity.pregnancies.models import Assignment, Pregnancy, PregnancyTransition
+from continuity.workforce.models import Midwife
+
+TODAY = date(2025, 6, 18)
+PASSWORD = "demo-password-for-tests"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small():
+    trust = generate(DemoParams(today=TODAY, births_per_year=300, seed=5))
+    report = load(trust, password=PASSWORD)
+    return trust, report
+
+
+def test_counts_match_the_generator(small):
+    trust, report = small
+    expected = trust.counts()
+    assert report.counts == expected
+    for label, n in expected.items():
+        model = apps.get_model(label)
+        if label.startswith("geography."):
+            assert model.objects.filter(edition__name=DEMO_EDITION).count() == n, label
+        else:
+            assert model.objects.count() == n, label
+    assert report.seconds >= 0
+    assert AuditEvent.objects.filter(action="demo.loaded", object_id=str(report.trust_id)).exists()
+
+
+def test_personas_have_their_roles(small):
+    roles = dict(User.objects.values_list("username", "role"))
+    assert roles["midwife"] == Role.MIDWIFE
+    assert roles["midwife2"] == Role.MIDWIFE
+    assert roles["leader"] == Role.TEAM_LEADER
+    assert roles["manager"] == Role.SERVICE_MANAGER
+    assert roles["board"] == Role.BOARD
+    assert roles["privacy"] == Role.PRIVACY_OFFICER
+    assert roles["admin"] == Role.ADMIN
+    assert roles["woman"] == Role.WOMAN
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    for username in ("midwife", "woman", "p0003"):
+        assert User.objects.get(username=username).check_password(PASSWORD)
+    others = User.objects.filter(midwife__isnull=False).exclude(
+        username__in=["midwife", "midwife2", "leader"]
+    )
+    assert others.exists()
+    assert set(others.values_list("role", flat=True)) == {Role.MIDWIFE}
+    assert all(u.startswith("p") for u in others.values_list("username", flat=True))
+
+
+def test_woman_persona_is_in_the_midwife_personas_caseload(small):
+    woman_user = User.objects.get(username="woman")
+    midwife = Midwife.objects.get(user__username="midwife")
+    pregnancy = Pregnancy.objects.get(woman__user=woman_user)
+    assert pregnancy.status == Pregnancy.Status.ANTENATAL
+    current = Assignment.objects.get(pregnancy=pregnancy, ends_at__isnull=True)
+    assert current.named_midwife == midwife
+    assert current.buddy == midwife.buddy and current.buddy is not None
+    assert 26 * 7 <= pregnancy.ga_days(TODAY) <= 34 * 7
+    assert midwife.team.local_id == "T01"
+    assert Midwife.objects.get(user__username="leader").team == midwife.team
+
+
+def test_midwife2_is_in_a_different_team(small):
+    first = Midwife.objects.get(user__username="midwife")
+    second = Midwife.objects.get(user__username="midwife2")
+    assert second.team != first.team
+    assert second.team.care_model == Team.Model.CONTINUITY
+
+
+def test_manager_manages_every_team(small):
+    manager = User.objects.get(username="manager")
+    assert set(manager.managed_teams.all()) == set(Team.objects.all())
+
+
+def test_status_history_and_lookup_edition(small):
+    for p in Pregnancy.objects.all()[:200]:
+        history = list(PregnancyTransition.objects.filter(pregnancy=p).order_by("at", "id"))
+        assert history[0].from_status == "" and history[-1].to_status == p.status
+    edition = LookupEdition.objects.get(name=DEMO_EDITION)
+    assert edition.postcode_rows > 0 and edition.lsoa_rows > 0
+
+
+def test_loading_twice_is_refused_until_flushed(small):
+    trust, _ = small
+    with pytest.raises(DemoLoadError, match="already exists"):
+        load(trust, password=PASSWORD)
+    deleted = flush_demo()
+    assert deleted["pregnancies.Pregnancy"] == len(trust.pregnancies)
+    assert not Trust.objects.exists() and not User.objects.filter(username="midwife").exists()
+    load(trust, password=PASSWORD)
+    assert Pregnancy.objects.count() == len(trust.pregnancies)
+
+
+@pytest.mark.usefixtures("small")
+def test_ids_continue_after_a_load():
+    pregnancy = Pregnancy.objects.order_by("-id").first()
+    contact = pregnancy.contacts.create(
+        kind="extra", scheduled_start=pregnancy.contacts.first().scheduled_start
+    )
+    assert contact.pk > 0
+
+
+def _demo(*args: str) -> str:
+    out = StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_command_prints_counts_and_sign_ins():
+    out = _demo("--births", "150", "--seed", "2", "--today", "2025-06-18")
+    assert "pregnancies.Pregnancy" in out and "Generated in" in out
+    for username in (
+        "midwife",
+        "midwife2",
+        "leader",
+        "manager",
+        "board",
+        "privacy",
+        "admin",
+        "woman",
+    ):
+        assert f"\n{username} " in out
+    assert "Team leader" in out
+    assert Trust.objects.count() == 1
+    # --if-empty: a trust exists, so nothing happens.
+    before = Pregnancy.objects.count()
+    out = _demo("--births", "150", "--if-empty")
+    assert "already exists" in out and Pregnancy.objects.count() == before
+    # --flush-demo replaces it.
+    out = _demo("--births", "150", "--seed", "3", "--today", "2025-06-18", "--flush-demo")
+    assert "Flushed the demo" in out and Trust.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--births", "99"), "between 100 and 20,000"),
+        (("--births", "20001"), "between 100 and 20,000"),
+        (("--births", "many"), "whole number"),
+        (("--today", "2025-13-01"), "YYYY-MM-DD"),
+        (("--today", "18/06/2025"), "YYYY-MM-DD"),
+        (("--seed", "x"), "--seed must be a whole number"),
+    ],
+)
+def test_demo_command_rejects_bad_arguments(args, message):
+    with pytest.raises(CommandError, match=message):
+        _demo(*args)
+    assert not Trust.objects.exists()
