@@ -146,6 +146,8 @@ def test_demo_command_prints_counts_and_sign_ins():
     before = Pregnancy.objects.count()
     out = _demo("--births", "150", "--if-empty")
     assert "already exists" in out and Pregnancy.objects.count() == before
+    # ...but `make run` still shows every sign-in.
+    assert "Demo sign-ins" in out and "\nleader " in out and "\nwoman " in out
     # --flush-demo replaces it.
     out = _demo("--births", "150", "--seed", "3", "--today", "2025-06-18", "--flush-demo")
     assert "Flushed the demo" in out and Trust.objects.count() == 1

@@ -82,8 +82,10 @@ class Command(BaseCommand):
                 raise CommandError("--continuity-teams must be between 2 and 200")
         if options["if_empty"] and options["flush_demo"]:
             raise CommandError("Use either --if-empty or --flush-demo, not both")
+        password = settings.CONTINUITY["DEMO_PASSWORD"]
         if options["if_empty"] and Trust.objects.exists():
             self.stdout.write("A trust already exists: the demo was not loaded (--if-empty).")
+            self._sign_ins(self._existing_personas(), password)
             return
 
         started = time.perf_counter()
@@ -91,7 +93,6 @@ class Command(BaseCommand):
             DemoParams(today=today, births_per_year=births, seed=seed, continuity_teams=teams)
         )
         generated = time.perf_counter() - started
-        password = settings.CONTINUITY["DEMO_PASSWORD"]
         load_started = time.perf_counter()
         try:
             # Flush and load together: a failed load leaves the previous demo in place.
@@ -124,16 +125,30 @@ class Command(BaseCommand):
             f"Generated in {generated:.1f} s, loaded in {loaded:.1f} s including the commit "
             f"(total {generated + loaded:.1f} s)"
         )
-        out.write("")
-        out.write("Demo sign-ins (every demo account uses the same password):")
-        rows = [
-            (p.username, str(Role(p.role).label), password, p.description) for p in trust.personas
+        rows = [(p.username, str(Role(p.role).label), p.description) for p in trust.personas]
+        self._sign_ins(rows, password)
+
+    @staticmethod
+    def _existing_personas() -> list[tuple[str, str, str]]:
+        from continuity.accounts.models import User
+        from continuity.demo.generator import PERSONA_USERNAMES
+
+        users = {u.username: u for u in User.objects.filter(username__in=PERSONA_USERNAMES)}
+        return [
+            (name, str(Role(users[name].role).label), str(users[name]))
+            for name in PERSONA_USERNAMES
+            if name in users
         ]
-        heads = ("Username", "Role", "Password", "Who")
-        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(heads)]
+
+    def _sign_ins(self, personas: list[tuple[str, str, str]], password: str) -> None:
+        out = self.stdout
+        out.write("")
+        out.write(f"Demo sign-ins at http://127.0.0.1:8000 (every account's password: {password}):")
+        heads = ("Username", "Role", "Who")
+        widths = [max(len(h), *(len(r[i]) for r in personas)) for i, h in enumerate(heads)]
         line = "  ".join(f"{{:<{w}}}" for w in widths)
         out.write(line.format(*heads).rstrip())
         out.write(line.format(*("-" * w for w in widths)).rstrip())
-        for row in rows:
+        for row in personas:
             out.write(line.format(*row).rstrip())
         out.write("Other midwives sign in as their professional id in lower case (e.g. p0012).")
