@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from continuity.accounts.models import Role, User
 from continuity.core.models import AuditEvent
-from continuity.demo.generator import DemoParams, generate
+from continuity.demo.generator import PERSONA_USERNAMES, DemoParams, generate
 from continuity.demo.load import DEMO_EDITION, DemoLoadError, flush_demo, load
 from continuity.geography.models import LookupEdition
 from continuity.organisations.models import Team, Trust
@@ -129,16 +129,7 @@ def _demo(*args: str) -> str:
 def test_demo_command_prints_counts_and_sign_ins():
     out = _demo("--births", "150", "--seed", "2", "--today", "2025-06-18")
     assert "pregnancies.Pregnancy" in out and "Generated in" in out
-    for username in (
-        "midwife",
-        "midwife2",
-        "leader",
-        "manager",
-        "board",
-        "privacy",
-        "admin",
-        "woman",
-    ):
+    for username in PERSONA_USERNAMES:
         assert f"\n{username} " in out
     assert "Team leader" in out
     assert Trust.objects.count() == 1
