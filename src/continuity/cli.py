@@ -15,6 +15,10 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "allocate":  # a pure engine: no database, no Django
+        from continuity.engines.allocation.cli import main as allocate
+
+        sys.exit(allocate(args[1:]))
     if args and args[0] == "serve":
         args = ["runserver", *args[1:]] if len(args) > 1 else ["runserver", "127.0.0.1:8000"]
     execute_from_command_line(["continuity", *args])
