@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "continuity.pregnancies",
     "continuity.caseloads",
     "continuity.portal",
+    "continuity.notifications",
     "continuity.demo",
 ]
 
@@ -160,6 +161,13 @@ CONTINUITY = {
     "ROUNDING": "msds",
     "DEMO_PASSWORD": os.environ.get("CONTINUITY_DEMO_PASSWORD", "continuity-demo"),
 }
+
+# Messages to women (continuity.notifications). "console" prints one line per message with no
+# personal data; "file:/path/to/dir" writes each rendered message to a file. Delivery is tried
+# straight after the queueing transaction commits unless CONTINUITY_NOTIFY_ON_COMMIT is off;
+# `send_notifications` sends whatever is still queued.
+CONTINUITY_NOTIFIER = os.environ.get("CONTINUITY_NOTIFIER", "console")
+CONTINUITY_NOTIFY_ON_COMMIT = env_bool("CONTINUITY_NOTIFY_ON_COMMIT", True)
 
 LOGGING = {
     "version": 1,
