@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "continuity.caseloads",
     "continuity.portal",
     "continuity.notifications",
+    "continuity.allocation",
     "continuity.demo",
 ]
 
@@ -159,6 +160,15 @@ CONTINUITY = {
     "BIRTHS_PER_WTE_PER_YEAR": 36,
     "MAX_ACTIVE_CASELOAD": 60,
     "ROUNDING": "msds",
+    # Allocation policy (continuity.engines.allocation.Policy): any of its fields may be set here.
+    # Core20 and Black, Asian and minority ethnic women come first when places are short.
+    "ALLOCATION": {
+        "max_births_per_month": 4,
+        "max_births_per_fortnight": 2,
+        "buddy_max_per_month": 4,
+        "leave_buffer_days": 14,
+        "priority_weights": {"core20": 1.0, "bame": 1.0},
+    },
     "DEMO_PASSWORD": os.environ.get("CONTINUITY_DEMO_PASSWORD", "continuity-demo"),
 }
 

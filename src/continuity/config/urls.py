@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("continuity.accounts.urls")),
     path("", include("continuity.caseloads.urls")),
     path("", include("continuity.pregnancies.urls")),
+    path("", include("continuity.allocation.urls")),
     path("my/", include("continuity.portal.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         items.append((_("My caseload"), reverse("caseloads:mine")))
         items.append((_("Book a pregnancy"), reverse("pregnancies:book")))
     if user.role in (Role.TEAM_LEADER, Role.SERVICE_MANAGER):
+        items.append((_("Allocation"), reverse("allocation:queue")))
         items.append((_("Teams"), reverse("caseloads:teams")))
     if user.role == Role.BOARD:
         items.append((_("Service overview"), reverse("caseloads:overview")))
