@@ -9,6 +9,8 @@ The JSON form is in `io.py` and docs/engines/allocation.md; the CLI is `continui
 
 from __future__ import annotations
 
+import math
+
 from continuity.engines.allocation import exact, flow, greedy
 from continuity.engines.allocation.explain import plan as _plan
 from continuity.engines.allocation.instance import Instance, build
@@ -70,7 +72,7 @@ def solve(problem: Problem, method: str = "flow") -> Plan:
         inst,
         result.solution,
         method=method,
-        lower_bound=result.bound,
+        lower_bound=result.bound if math.isfinite(result.bound) else None,
         stats=(
             ("variables", float(result.variables)),
             ("constraints", float(result.constraints)),

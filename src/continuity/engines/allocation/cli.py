@@ -69,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     except AllocationInputError as exc:
         print(f"continuity allocate: {exc}", file=sys.stderr)
         return 2
+    except RuntimeError as exc:  # the MIP found no solution within its time limit
+        print(f"continuity allocate: {exc}; nothing written", file=sys.stderr)
+        return 3
     if args.output != "-" and not Path(args.output).parent.exists():
         print(
             f"continuity allocate: --out: folder {Path(args.output).parent} does not exist",

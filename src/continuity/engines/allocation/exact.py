@@ -103,7 +103,7 @@ def solve(inst: Instance, *, relax: bool = False, time_limit: float = 60.0) -> E
                 buddy_cells[(b.midwife, inst.month[w])].append(col)
                 terms.append((col, 1.0))
             if pin is not None:
-                n = big.var(inst.penalty[w] * 10)
+                n = big.var(inst.penalty[w])  # no buddy free: her unplaced cost, as scored
                 big.row([*terms, (n, 1.0)], 1.0, 1.0)
             else:
                 big.row(terms + [(x[(w, m)], -1.0) for m in members], 0.0, 0.0)
@@ -152,7 +152,10 @@ def solve(inst: Instance, *, relax: bool = False, time_limit: float = 60.0) -> E
     if relax:
         return ExactResult(None, value, value, status, n_vars, n_rows)
     dual = getattr(result, "mip_dual_bound", None)
-    bound = value if dual is None or not np.isfinite(dual) else float(dual) + constant
+    if dual is not None and np.isfinite(dual):
+        bound = float(dual) + constant
+    else:  # no proven bound: only an optimal solution is its own bound
+        bound = value if status == "optimal" else float("nan")
     values = result.x
     named: dict[int, int] = {w: m for (w, m), col in x.items() if values[col] > 0.5}
     for w, pin in enumerate(inst.pinned):

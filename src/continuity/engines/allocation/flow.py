@@ -16,6 +16,7 @@ the gap between the plan and the bound, and the plan reports it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -187,7 +188,13 @@ def buddy_stage(inst: Instance, named: dict[int, int]) -> dict[int, int]:
         tails.append(k)
         heads.append(sink)
         caps.append(1)
-        costs.append(_int(inst.penalty[w] * 10))  # far dearer than any buddy
+        # No buddy: as the scoring prices it. A pinned woman pays her unplaced cost; anyone else
+        # becomes unplaced (her named cost is saved) unless `solve` can move her.
+        if inst.pinned[w] is not None:
+            costs.append(_int(inst.penalty[w]))
+        else:
+            named_cost = next(o.named_cost for o in inst.options[w] if o.midwife == named[w])
+            costs.append(_int(max(0.0, inst.penalty[w] - named_cost)))
     supplies = [1] * n + [0] * (nodes - n)
     supplies[sink] = -n
     flow, _ = _solve(tails, heads, caps, costs, supplies)
@@ -290,35 +297,50 @@ def usage_ok(inst: Instance, trial: Solution, w: int, v: int) -> bool:
 MAX_ROUNDS = 6
 
 
+def _reserve_for_pinned(inst: Instance) -> tuple[Instance, Solution]:
+    """Women who keep their named midwife (a handover) get their buddies first: the buddy
+    capacity they use is taken out before anyone new is placed."""
+    pinned = {w: m for w, m in enumerate(inst.pinned) if m is not None}
+    if not pinned:
+        return inst, {}
+    buddies = buddy_stage(inst, pinned)
+    cap = dict(inst.buddy_cap)
+    share = dict(inst.buddy_share)
+    for w, b in buddies.items():
+        key = (b, inst.month[w])
+        cap[key] -= 1
+        share[key] = max(0, share.get(key, 0) - 1)
+    rest = replace(inst, buddy_cap=cap, buddy_share=share)
+    return rest, {w: (m, buddies.get(w)) for w, m in pinned.items()}
+
+
 def solve(inst: Instance) -> tuple[Solution, float]:
     """Stage 1 and 2. A woman whose named choice found no buddy with room is moved to another
     option if one has room; if none has, that choice is banned and both stages run again (a few
     rounds). Finally an unplaced woman may swap in for a placed one of lower priority."""
+    work, kept = _reserve_for_pinned(inst)
     banned: set[tuple[int, int]] = set()
     bound = 0.0
     solution: Solution = {}
     stuck: list[int] = []
     for round_ in range(MAX_ROUNDS):
-        named, round_bound = named_stage(inst, frozenset(banned))
+        named, round_bound = named_stage(work, frozenset(banned))
         if round_ == 0:
             bound = round_bound
-        for w in range(len(inst.women)):
-            pin = inst.pinned[w]
-            if pin is not None:
-                named[w] = pin
-        buddies = buddy_stage(inst, named)
+        buddies = buddy_stage(work, named)
         solution = {}
         orphans: list[int] = []
         for w, m in named.items():
             b = buddies.get(w)
-            if b is None and inst.pinned[w] is None:
+            if b is None:
                 orphans.append(w)  # no buddy for this choice
                 continue
             solution[w] = (m, b)
-        stuck = _repair(inst, solution, orphans) if orphans else []
+        stuck = _repair(work, solution, orphans) if orphans else []
         if not stuck:
             break
         banned.update((w, named[w]) for w in stuck)
     if banned:
-        _priority_swaps(inst, solution)
+        _priority_swaps(work, solution)
+    solution.update(kept)
     return solution, bound

@@ -209,16 +209,19 @@ def build(problem: Problem) -> Instance:
         prev_index = index.get(w.previous_midwife) if w.previous_midwife else None
         prev_possible = prev_index is not None and prev_index in named_pool
         pin = index[w.pinned_named] if w.pinned_named else None
+        unplaced = policy.unplaced_cost * (1.0 + policy.priority_weight(w.priority_groups))
         if pin is not None:
             named_pool = [pin]  # she keeps her named midwife whatever the filters say
         opts: list[NamedOption] = []
         for i in named_pool:
             floor = _buddy_floor(i, buddy_opts, partner[i], teams_of, policy)
-            if floor == INF:
-                if pin is None:
-                    why["no_buddy"] += 1
-                    continue
-                floor = 0.0  # pinned: she keeps her named midwife; the buddy search reports
+            if pin is not None:
+                # Pinned: she keeps her named midwife and pays either a buddy or, with no buddy
+                # free, her unplaced cost; the floor is the lesser, so the bound stays valid.
+                floor = min(floor, unplaced)
+            elif floor == INF:
+                why["no_buddy"] += 1
+                continue
             row_minutes = float(row[i])
             language = 0.0
             if w.language != default_language and w.language not in languages[i]:

@@ -112,6 +112,8 @@ def evaluate(inst: Instance, solution: Solution) -> Objective:
             opt = next(b for b in inst.buddies[w] if b.midwife == bud)
             buddy += inst.buddy_cost(w, named, opt)
             buddy_by_month[(bud, inst.month[w])] += 1
+        else:  # a pinned woman with no buddy free costs what leaving her unplaced would
+            buddy += inst.penalty[w]
     over = inst.problem.policy.weight_buddy_over_share
     for key, n in buddy_by_month.items():
         buddy += over * max(0, n - inst.buddy_share.get(key, 0))
