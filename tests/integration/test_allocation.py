@@ -128,11 +128,12 @@ def test_accepting_nothing_shows_an_error_summary(world, client_for):
 
 
 def test_override_needs_a_reason_and_is_audited(world, client_for):
-    (p,) = booked(world)
+    (p,) = booked(world, imd_decile=1, ethnic_category="N")
     client = client_for(world.leader_a.user)
     url = f"/allocation/women/{p.ref}/?team=TA"
     page = client.get(url)
     assert page.status_code == 200
+    assert "Core20 area, Black, Asian or minority ethnic" in page.content.decode()
     assert AccessEvent.objects.filter(woman=p.woman, action=AccessEvent.Action.VIEW).exists()
     suggestions, _plan = engine_io.suggest(world.team_a, [p], timezone.localdate())
     suggested = suggestions[p.pk].named

@@ -73,10 +73,13 @@ def reason_text(code: str, value: Any = None) -> str | None:
     return None
 
 
-def reasons_text(reasons: Iterable[Any]) -> list[str]:
+def reasons_text(reasons: Iterable[Any], skip: Iterable[str] = ()) -> list[str]:
     out = []
+    skipped = set(skip)
     for r in reasons:
         code, value = (r.code, r.value) if hasattr(r, "code") else (r[0], r[1])
+        if code in skipped:
+            continue
         text = reason_text(code, value)
         if text:
             out.append(text)

@@ -57,8 +57,9 @@ def queue(user: Any, team: Team) -> list[Pregnancy]:
     )
 
 
-def queue_item(user: Any, team: Team, ref: Any) -> Pregnancy:
-    for p in queue(user, team):
+def queue_item(waiting: list[Pregnancy], ref: Any) -> Pregnancy:
+    """One pregnancy from a queue already read with `queue`, or 404."""
+    for p in waiting:
         if str(p.ref) == str(ref):
             return p
     raise Http404

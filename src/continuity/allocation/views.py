@@ -27,6 +27,7 @@ PAGE_HELPERS = {
     "why_not_text": presenters.why_not_text,
     "unplaced_text": presenters.unplaced_text,
     "priority_label": presenters.priority_label,
+    "priority_text": presenters.priority_text,
 }
 
 
@@ -83,10 +84,13 @@ def accept(request: HttpRequest) -> HttpResponse:
     if not chosen:
         return _render_queue(request, team, error=_("Select at least one woman to allocate"))
     today = timezone.localdate()
-    waiting = [p for p in queries.queue(request.user, team) if str(p.ref) in chosen]
+    # The same whole-queue plan the page showed: suggestions depend on each other.
+    waiting = queries.queue(request.user, team)
     suggestions, _plan = engine_io.suggest(team, waiting, today)
     choices, changed = [], []
     for p in waiting:
+        if str(p.ref) not in chosen:
+            continue
         s = suggestions.get(p.pk)
         shown = request.POST.get(f"shown-{p.ref}", "")
         if s is None or s.named is None or s.buddy is None:
@@ -126,9 +130,11 @@ def accept(request: HttpRequest) -> HttpResponse:
 @require("allocate")
 def decide(request: HttpRequest, ref: UUID) -> HttpResponse:
     team = queries.team_for(request.user, request.GET.get("team") or request.POST.get("team"))
-    pregnancy = queries.queue_item(request.user, team, ref)
+    waiting = queries.queue(request.user, team)
+    pregnancy = queries.queue_item(waiting, ref)
     today = timezone.localdate()
-    suggestions, _plan = engine_io.suggest(team, [pregnancy], today)
+    # Her suggestion is the one the queue shows: the whole queue is planned together.
+    suggestions, _plan = engine_io.suggest(team, waiting, today)
     suggestion = suggestions.get(pregnancy.pk)
     has_suggestion = bool(suggestion and suggestion.named and suggestion.buddy)
     midwives = queries.midwife_choices(team, today)
