@@ -108,6 +108,10 @@ def test_accepting_in_bulk_writes_the_care_plan_record_audit_and_message(world, 
         assert message.template == "allocation.named"
         assert message.personalisation["named"] == a.named_midwife.name
     assert open_assignment(women[2]).named_midwife is None  # not ticked
+    # Her record shows who chose her midwives and why.
+    page = client.get(f"/women/{women[0].woman.ref}/").content.decode()
+    assert "How her midwives were chosen" in page
+    assert "Suggestion accepted" in page and "births due in her month" in page
 
 
 def test_a_changed_suggestion_is_not_accepted(world, client_for):
@@ -294,3 +298,27 @@ def test_engine_inputs_carry_no_personal_data(world):
     a = next(m for m in mids if m.id == world.midwife_a.professional_id)
     assert a.partner == world.buddy_a.professional_id
     assert a.named_edds == (world.pregnancy_a.edd,)
+
+
+def test_handover_keeps_every_woman_with_a_midwife_even_over_the_limit(world, settings):
+    settings.CONTINUITY = {
+        **settings.CONTINUITY,
+        "ALLOCATION": {
+            **settings.CONTINUITY["ALLOCATION"],
+            "max_births_per_month": 1,
+            "max_births_per_fortnight": 1,
+        },
+    }
+    edd = world.pregnancy_a.edd
+    extra = []
+    for _ in range(3):
+        p = PregnancyFactory(booking_site=world.site, edd=edd)
+        assign(p, world.team_a, named=world.midwife_a, buddy=world.buddy_a)
+        extra.append(p)
+    changes = engine_io.plan_handover(world.midwife_a, timezone.localdate())
+    assert len(changes) == 4
+    assert all(c.new_named is not None and c.new_buddy is not None for c in changes)
+    assert all(c.new_named != world.midwife_a and c.new_buddy != world.midwife_a for c in changes)
+    over = [c for c in changes if any(r.code == "over_capacity" for r in c.reasons)]
+    assert over, "three midwives with one place each cannot take four women"
+    assert all(c.new_named == world.buddy_a for c in over)

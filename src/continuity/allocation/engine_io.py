@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -321,14 +321,18 @@ def plan_handover(midwife: Midwife, today: date) -> list[HandoverChange]:
                 reasons=placed.reasons,
                 unplaced_reason="",
             )
-        for unplaced in plan.unplaced:
-            a = by_assignment[unplaced.woman]
-            changes[a.pk] = HandoverChange(
-                a.pregnancy, a, "named", None, None, unplaced.details, unplaced.reason
-            )
+        # No one has room: she must not lose her midwives, so her buddy takes her on over the
+        # monthly limit (shown as such), as a team would do it by hand.
+        manual += [by_assignment[u.woman] for u in plan.unplaced]
+        over = {by_assignment[u.woman].pk for u in plan.unplaced}
+    else:
+        over = set()
     buddy_counts: dict[int, int] = defaultdict(int)
     for a in manual:
-        changes[a.pk] = _simple_handover(a, midwife, by_pk, buddy_counts)
+        change = _simple_handover(a, midwife, by_pk, buddy_counts)
+        if a.pk in over and change.new_named is not None:
+            change = replace(change, reasons=(*change.reasons, engine.Reason("over_capacity")))
+        changes[a.pk] = change
     return sorted(changes.values(), key=lambda c: (c.pregnancy.edd, c.assignment.pk))
 
 

@@ -68,6 +68,8 @@ def reason_text(code: str, value: Any = None) -> str | None:
         return _("Keeps her named midwife")
     if code == "buddy_becomes_named":
         return _("Her buddy becomes her named midwife")
+    if code == "over_capacity":
+        return _("Over the monthly limit: no one in the team has room that month")
     if code == "priority":
         return _("Priority: %(groups)s") % {"groups": priority_text(str(value).split(","))}
     return None

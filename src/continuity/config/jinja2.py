@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
+from continuity.allocation import presenters as allocation_presenters
 from continuity.core import presenters
 from continuity.core.forms import error_list
 from continuity.core.navigation import navigation_for
@@ -58,6 +59,7 @@ def environment(**options: Any) -> Environment:
             "navigation_for": navigation_for,
             "stage": presenters.stage,
             "language": presenters.language_name,
+            "allocation_reasons": allocation_presenters.reasons_text,
             "get_messages": get_messages,
             "settings": settings,
         }

@@ -34,6 +34,12 @@ def woman_summary(user: Any, woman: Woman) -> dict[str, Any]:
     )
     past = [c for c in contacts if c.scheduled_start < now][:10]
     labour = getattr(pregnancy, "labour", None)
+    # Who allocated her midwives, when, and the reasons shown at the time (newest first).
+    decisions = list(
+        pregnancy.allocation_decisions.select_related(  # type: ignore[attr-defined]
+            "named_midwife__user", "buddy__user", "decided_by"
+        )[:5]
+    )
     return {
         "woman": woman,
         "nhs_number": format_nhs_number(woman.nhs_number),
@@ -49,5 +55,6 @@ def woman_summary(user: Any, woman: Woman) -> dict[str, Any]:
         "upcoming": upcoming[:5],
         "past": past,
         "labour": labour,
+        "decisions": decisions,
         "basis": relationship_basis(user, pregnancy, now),
     }
