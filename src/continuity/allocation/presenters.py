@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from continuity.core.presenters import language_name
 
@@ -19,13 +19,15 @@ WHY_NOT = {
     "higher_cost": gettext_lazy("a weaker match (further away, or no shared language)"),
     "no_capacity_due_month": gettext_lazy("full in her due month"),
     "no_capacity_fortnight": gettext_lazy("full in that half of her due month"),
-    "caseload_full": gettext_lazy("caseload full"),
+    "caseload_full": gettext_lazy("at her allowance of births, or her caseload limit"),
 }
 
 UNPLACED = {
     "no_capacity_due_month": gettext_lazy("No midwife has room in her due month"),
     "no_capacity_fortnight": gettext_lazy("No midwife has room in that half of her due month"),
-    "caseload_full": gettext_lazy("Every midwife's caseload is full"),
+    "caseload_full": gettext_lazy(
+        "Every midwife is at her allowance of births or her caseload limit"
+    ),
     "no_buddy_capacity": gettext_lazy("No buddy has room in her due month"),
     "leave_near_edd": gettext_lazy(
         "Every midwife who could take her is on leave near her due date"
@@ -56,7 +58,12 @@ def reason_text(code: str, value: Any = None) -> str | None:
     if code == "speaks_language":
         return _("Speaks %(language)s") % {"language": language_name(str(value))}
     if code == "travel_minutes":
-        return _("About %(minutes)s minutes from her base") % {"minutes": round(float(value))}
+        minutes = max(1, round(float(value)))
+        return ngettext(
+            "About %(minutes)s minute from her base",
+            "About %(minutes)s minutes from her base",
+            minutes,
+        ) % {"minutes": minutes}
     if code == "due_month_load":
         load, _sep, limit = str(value).partition("/")
         return _("%(load)s of %(limit)s births due in her month") % {"load": load, "limit": limit}
