@@ -166,3 +166,14 @@ def test_cli_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 2
     assert "cannot read" in capsys.readouterr().err
     assert not (tmp_path / "plan.json").exists()
+
+
+def test_the_continuity_console_script_runs_allocate(tmp_path: Path) -> None:
+    from continuity.cli import main as continuity
+
+    source, out = tmp_path / "problem.json", tmp_path / "plan.json"
+    source.write_text(json.dumps(good()))
+    with pytest.raises(SystemExit) as done:
+        continuity(["allocate", "--in", str(source), "--out", str(out), "--method", "greedy"])
+    assert done.value.code == 0
+    assert json.loads(out.read_text())["method"] == "greedy"
