@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-BENCHMARKS = ["demo"]
+BENCHMARKS = ["demo", "allocation"]
 
 
 def main(argv: list[str] | None = None) -> int:
