@@ -58,6 +58,45 @@ def _check_pair(team_id: int, named: Midwife, buddy: Midwife, today: date) -> No
             raise ActionError(_("Choose a midwife who works in this team now."), field=field)
 
 
+def _reassign(
+    current: Assignment,
+    *,
+    by: User,
+    named: Midwife | None,
+    buddy: Midwife | None,
+    reason: str,
+) -> Assignment:
+    """Close the open assignment and open the next one: her history of midwives is kept."""
+    now = timezone.now()
+    current.ends_at = now
+    current.save(update_fields=["ends_at"])
+    return Assignment.objects.create(
+        pregnancy_id=current.pregnancy_id,
+        team=current.team,
+        named_midwife=named,
+        buddy=buddy,
+        starts_at=now,
+        reason=reason[:500],
+        created_by=by,
+    )
+
+
+def _antenatal_plan(
+    current: Assignment, *, by: User, today: date, named: Midwife | None
+) -> CarePlanRecord:
+    """The MSD102-shaped type-05 record the national measure reads: indicator Y with the named
+    professional and team, or N (declined or not offered) with the team only."""
+    return CarePlanRecord.objects.create(
+        pregnancy_id=current.pregnancy_id,
+        plan_date=today,
+        plan_type=CarePlanRecord.PlanType.ANTENATAL,
+        coc_pathway="Y" if named is not None else "N",
+        professional=named,
+        team=current.team,
+        recorded_by=by,
+    )
+
+
 @dataclass(frozen=True)
 class Choice:
     pregnancy: Pregnancy
@@ -81,27 +120,14 @@ def allocate(*, by: User, choice: Choice, today: date | None = None) -> Assignme
             _("Give a reason for choosing different midwives from the suggestion."),
             field="reason",
         )
-    now = timezone.now()
-    current.ends_at = now
-    current.save(update_fields=["ends_at"])
-    assignment = Assignment.objects.create(
-        pregnancy=pregnancy,
-        team=current.team,
-        named_midwife=choice.named,
+    assignment = _reassign(
+        current,
+        by=by,
+        named=choice.named,
         buddy=choice.buddy,
-        starts_at=now,
-        reason="Allocated" if accepted else f"Allocated by the team leader: {reason}"[:500],
-        created_by=by,
+        reason="Allocated" if accepted else f"Allocated by the team leader: {reason}",
     )
-    CarePlanRecord.objects.create(
-        pregnancy=pregnancy,
-        plan_date=today,
-        plan_type=CarePlanRecord.PlanType.ANTENATAL,
-        coc_pathway="Y",
-        professional=choice.named,
-        team=current.team,
-        recorded_by=by,
-    )
+    _antenatal_plan(current, by=by, today=today, named=choice.named)
     kind = AllocationDecision.Kind.ACCEPTED if accepted else AllocationDecision.Kind.OVERRIDDEN
     AllocationDecision.objects.create(
         pregnancy=pregnancy,
@@ -171,25 +197,9 @@ def decline(
         raise ActionError(_("Give the reason, in her words where she gave one."), field="reason")
     today = today or timezone.localdate()
     pregnancy, current = _lock_waiting(pregnancy)
-    now = timezone.now()
-    current.ends_at = now
-    current.save(update_fields=["ends_at"])
     label = "Declined continuity of carer" if kind == "declined" else "Continuity not offered"
-    assignment = Assignment.objects.create(
-        pregnancy=pregnancy,
-        team=current.team,
-        starts_at=now,
-        reason=f"{label}: {reason}"[:500],
-        created_by=by,
-    )
-    CarePlanRecord.objects.create(
-        pregnancy=pregnancy,
-        plan_date=today,
-        plan_type=CarePlanRecord.PlanType.ANTENATAL,
-        coc_pathway="N",
-        team=current.team,
-        recorded_by=by,
-    )
+    assignment = _reassign(current, by=by, named=None, buddy=None, reason=f"{label}: {reason}")
+    _antenatal_plan(current, by=by, today=today, named=None)
     decision = AllocationDecision.objects.create(
         pregnancy=pregnancy,
         kind=kind,
@@ -225,7 +235,6 @@ def apply_handover(
     handover = Handover.objects.create(
         midwife=midwife, kind=kind, from_date=from_date, reason=reason[:500], applied_by=by
     )
-    now = timezone.now()
     for change in changes:
         current = (
             Assignment.objects.select_for_update()
@@ -236,30 +245,18 @@ def apply_handover(
             raise StaleRecord(
                 _("Her caseload changed after the preview. Look at the new preview and apply it.")
             )
-        current.ends_at = now
-        current.save(update_fields=["ends_at"])
-        new = Assignment.objects.create(
-            pregnancy=change.pregnancy,
-            team=current.team,
-            named_midwife=change.new_named,
+        previous_named = current.named_midwife
+        previous_buddy = current.buddy
+        new = _reassign(
+            current,
+            by=by,
+            named=change.new_named,
             buddy=change.new_buddy,
-            starts_at=now,
-            reason=f"Handover ({handover.get_kind_display()}): {reason}"[:500],
-            created_by=by,
+            reason=f"Handover ({handover.get_kind_display()}): {reason}",
         )
-        named_changed = current.named_midwife_id != (
-            change.new_named.pk if change.new_named else None
-        )
+        named_changed = previous_named != change.new_named
         if named_changed and change.new_named is not None and change.pregnancy.edd >= today:
-            CarePlanRecord.objects.create(
-                pregnancy=change.pregnancy,
-                plan_date=today,
-                plan_type=CarePlanRecord.PlanType.ANTENATAL,
-                coc_pathway="Y",
-                professional=change.new_named,
-                team=current.team,
-                recorded_by=by,
-            )
+            _antenatal_plan(current, by=by, today=today, named=change.new_named)
         AllocationDecision.objects.create(
             pregnancy=change.pregnancy,
             kind=AllocationDecision.Kind.HANDOVER,
@@ -281,8 +278,8 @@ def apply_handover(
             obj=change.pregnancy,
             changes={
                 "from": [
-                    current.named_midwife.professional_id if current.named_midwife else None,
-                    current.buddy.professional_id if current.buddy else None,
+                    previous_named.professional_id if previous_named else None,
+                    previous_buddy.professional_id if previous_buddy else None,
                 ],
                 "to": [
                     change.new_named.professional_id if change.new_named else None,

@@ -6,11 +6,12 @@ key and personalisation say what was sent.
 
 from django.contrib import admin
 
+from continuity.core.admin import ReadOnly
 from continuity.notifications.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnly):
     list_display = (
         "reference",
         "template",
@@ -40,12 +41,3 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.display(description="woman (ref)")
     def woman_ref(self, obj: OutboxMessage) -> str:
         return str(obj.woman.ref)
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
