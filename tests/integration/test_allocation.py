@@ -322,3 +322,13 @@ def test_handover_keeps_every_woman_with_a_midwife_even_over_the_limit(world, se
     over = [c for c in changes if any(r.code == "over_capacity" for r in c.reasons)]
     assert over, "three midwives with one place each cannot take four women"
     assert all(c.new_named == world.buddy_a for c in over)
+
+
+def test_a_bad_allocation_policy_fails_the_system_check(settings):
+    from continuity.allocation.checks import allocation_policy
+
+    assert allocation_policy(None) == []
+    settings.CONTINUITY = {**settings.CONTINUITY, "ALLOCATION": {"max_births_per_month": -2}}
+    (error,) = allocation_policy(None)
+    assert error.id == "continuity.E001"
+    assert "max_births_per_month" in error.msg
