@@ -1,7 +1,8 @@
 """`continuity` console script: a thin wrapper over the management commands.
 
 `continuity demo --births 3000` is `manage.py demo --births 3000`;
-`continuity serve` runs the server.
+`continuity serve` runs the server. `continuity allocate` and `continuity cover` run pure engines
+on JSON files without setting Django up.
 """
 
 from __future__ import annotations
@@ -11,14 +12,18 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "continuity.config.settings")
-    from django.core.management import execute_from_command_line
-
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "allocate":  # a pure engine: no database, no Django
         from continuity.engines.allocation.cli import main as allocate
 
         sys.exit(allocate(args[1:]))
+    if args and args[0] == "cover":  # a pure engine: no database, no Django
+        from continuity.engines.cover.cli import main as cover
+
+        sys.exit(cover(args[1:]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "continuity.config.settings")
+    from django.core.management import execute_from_command_line
+
     if args and args[0] == "serve":
         args = ["runserver", *args[1:]] if len(args) > 1 else ["runserver", "127.0.0.1:8000"]
     execute_from_command_line(["continuity", *args])
