@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-BENCHMARKS = ["demo", "allocation"]
+BENCHMARKS = ["demo", "allocation", "cover"]
 
 
 def main(argv: list[str] | None = None) -> int:
