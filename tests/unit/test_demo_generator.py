@@ -278,28 +278,41 @@ def test_births_and_who_was_there(trust):
 
 def test_rota_has_every_kind_and_utc_instants(trust):
     kinds = Counter(e.kind for e in trust.rota)
-    for kind in ("work", "on_call_own", "on_call_team", "leave", "sickness", "study"):
+    for kind in ("work", "on_call_own", "on_call_team", "leave", "sickness", "study", "call_out"):
         assert kinds[kind] > 0, kind
     assert any(e.kind == "leave" and e.status == "requested" for e in trust.rota)
     for e in trust.rota:
         assert e.starts_at.tzinfo == UTC and e.ends_at > e.starts_at
     team_of = {m.professional_id: m.team for m in trust.midwives}
     model = {t.local_id: t.care_model for t in trust.teams}
+    team_call = Counter()
     for e in trust.rota:
         if e.kind == "on_call_own":
             assert model[team_of[e.midwife]] == "continuity"
         if e.kind == "on_call_team":
-            assert model[team_of[e.midwife]] == "traditional"
+            team_call[model[team_of[e.midwife]]] += 1
+    # Traditional teams run a team on-call rota; continuity teams mix it with own on-call.
+    assert team_call["traditional"] > 0 and team_call["continuity"] > 0
 
 
 def test_rota_entries_of_one_midwife_never_overlap(trust):
     by_midwife = defaultdict(list)
+    call_outs = defaultdict(list)
     for e in trust.rota:
-        by_midwife[e.midwife].append(e)
+        (call_outs if e.kind == "call_out" else by_midwife)[e.midwife].append(e)
     for entries in by_midwife.values():
         entries.sort(key=lambda e: e.starts_at)
         for a, b in itertools.pairwise(entries):
             assert b.starts_at >= a.ends_at, (a, b)
+    # A call-out happens inside one of her on-call shifts.
+    for pid, outs in call_outs.items():
+        for c in outs:
+            assert any(
+                e.kind.startswith("on_call")
+                and e.starts_at <= c.starts_at
+                and c.ends_at <= e.ends_at
+                for e in by_midwife[pid]
+            ), c
 
 
 def test_personas(trust):

@@ -1611,6 +1611,8 @@ def _rota(
     models = {t.local_id: t.care_model for t in teams}
     out: list[DemoRotaEntry] = []
     trad_on_call: list[tuple[date, _Mw]] = []
+    # For the continuity teams' own on-call rota: who is free for a night, by team and day.
+    team_free: dict[tuple[str, date], list[tuple[bool, _Mw]]] = defaultdict(list)
 
     def whole_days(mw: _Mw, kind: str, start: date, n: int, status: str, note: str) -> None:
         out.append(
@@ -1673,6 +1675,7 @@ def _rota(
         continuity = models[mw.team] == "continuity"
         late_day = _pick(rng, work_days)
         call_days = set(rng.sample(work_days, min(2, len(work_days)))) if continuity else set()
+        own_call: set[date] = set()
         for d in active:
             if d in off:
                 continue
@@ -1690,6 +1693,7 @@ def _rota(
                 )
                 nxt = d + timedelta(days=1)
                 if continuity and d.weekday() in call_days and nxt not in off:
+                    own_call.add(d)
                     out.append(
                         DemoRotaEntry(
                             mw.pid,
@@ -1700,9 +1704,22 @@ def _rota(
                             "On call for own women",
                         )
                     )
+                    # Now and then a birth in the night: a call-out, and rest owed after it.
+                    if d < today and rng.random() < 0.25:
+                        out.append(
+                            DemoRotaEntry(
+                                mw.pid,
+                                "call_out",
+                                at_local(nxt, time(1, 0)),
+                                at_local(nxt, time(_ri(rng, 3, 6), 0)),
+                                "approved",
+                                "Called out to a birth",
+                            )
+                        )
             elif continuity and d.weekday() == 5 and (d.isocalendar()[1] + index) % 2 == 0:
                 nxt = d + timedelta(days=1)
                 if nxt not in off:
+                    own_call.add(d)
                     out.append(
                         DemoRotaEntry(
                             mw.pid,
@@ -1715,6 +1732,10 @@ def _rota(
                     )
             if not continuity and d + timedelta(days=1) not in off:
                 trad_on_call.append((d, mw))
+            working = d.weekday() in work_days
+            late = working and d.weekday() == late_day
+            if continuity and d not in own_call and not late and d + timedelta(days=1) not in off:
+                team_free[(mw.team, d)].append((working, mw))
 
     # Traditional team: a team on-call rota, round-robin through whoever is free that night.
     free: dict[date, list[_Mw]] = defaultdict(list)
@@ -1739,6 +1760,42 @@ def _rota(
                     "Team on call",
                 )
             )
+    # Continuity teams: a team on-call rota for the evenings, nights and weekends, so a woman
+    # whose named midwife and buddy are both off still has a known midwife to call. One night
+    # in the first team is left unfilled, as real rotas sometimes are: the cover calendar
+    # shows it as a gap before it happens.
+    continuity_teams = [t.local_id for t in teams if t.care_model == "continuity"]
+    hole = today + timedelta(days=10)
+    turns: dict[str, int] = defaultdict(int)
+    swapped: set[tuple[str, date]] = set()
+    for team in continuity_teams:
+        for d in days:
+            free = team_free.get((team, d), [])
+            if not free or (team == continuity_teams[0] and d == hole):
+                continue
+            # Someone on a day off takes the day and the night; else a day worker swaps her
+            # shift for the team's on-call.
+            resting = [mw for working, mw in free if not working]
+            people = resting or [mw for _, mw in free]
+            mw = people[turns[team] % len(people)]
+            turns[team] += 1
+            if not resting:
+                swapped.add((mw.pid, d))
+            out.append(
+                DemoRotaEntry(
+                    mw.pid,
+                    "on_call_team",
+                    at_local(d, time(9, 0)),
+                    at_local(d + timedelta(days=1), time(9, 0)),
+                    "approved",
+                    "Team on call",
+                )
+            )
+    out = [
+        e
+        for e in out
+        if not (e.kind == "work" and (e.midwife, e.starts_at.astimezone(LONDON).date()) in swapped)
+    ]
     out.sort(key=lambda e: (e.midwife, e.starts_at, e.kind))
     return out
 
