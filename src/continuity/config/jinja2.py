@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from continuity.allocation import presenters as allocation_presenters
 from continuity.core import presenters
 from continuity.core.forms import error_list
 from continuity.core.navigation import navigation_for
+from continuity.cover import presenters as cover_presenters
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -29,8 +31,10 @@ def local(value: Any) -> Any:
     return timezone.localtime(value)
 
 
-def choice_item(choice: list[Any], current: str, key: str = "selected") -> dict[str, Any]:
+def choice_item(choice: list[Any], current: Any, key: str = "selected") -> dict[str, Any]:
     value, text = choice
+    if isinstance(current, list | tuple):  # a multiple choice: every chosen value is marked
+        return {"value": value, "text": str(text), key: str(value) in {str(c) for c in current}}
     return {"value": value, "text": str(text), key: str(value) == current}
 
 
@@ -60,6 +64,9 @@ def environment(**options: Any) -> Environment:
             "stage": presenters.stage,
             "language": presenters.language_name,
             "allocation_reasons": allocation_presenters.reasons_text,
+            "cover_step": cover_presenters.step_text,
+            "woman_step": cover_presenters.woman_step_text,
+            "rest_rule_text": cover_presenters.rest_rule_text,
             "get_messages": get_messages,
             "settings": settings,
         }
@@ -69,6 +76,9 @@ def environment(**options: Any) -> Environment:
             "local": local,
             "date": lambda d, fmt="j F Y": date_format(d, fmt) if d else "",
             "datetime": lambda d: date_format(local(d), "j F Y, H:i") if d else "",
+            "time": lambda d: date_format(local(d), "H:i") if d else "",
+            # The last local day of a whole-day period that ends (exclusive) at `end`.
+            "last_day": lambda end: local(end - timedelta(seconds=1)).date() if end else None,
             "gestation": presenters.gestation,
             "choice_item": choice_item,
             "role_label": presenters.role_label,

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "continuity.portal",
     "continuity.notifications",
     "continuity.allocation",
+    "continuity.cover",
     "continuity.demo",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("continuity.caseloads.urls")),
     path("", include("continuity.pregnancies.urls")),
     path("", include("continuity.allocation.urls")),
+    path("", include("continuity.cover.urls")),
     path("my/", include("continuity.portal.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -18,9 +18,11 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
     if user.role in (Role.MIDWIFE, Role.TEAM_LEADER):
         items.append((_("My caseload"), reverse("caseloads:mine")))
         items.append((_("Book a pregnancy"), reverse("pregnancies:book")))
+        items.append((_("My rota"), reverse("cover:mine")))
     if user.role in (Role.TEAM_LEADER, Role.SERVICE_MANAGER):
         items.append((_("Allocation"), reverse("allocation:queue")))
         items.append((_("Teams"), reverse("caseloads:teams")))
+        items.append((_("Team cover"), reverse("cover:team")))
     if user.role == Role.BOARD:
         items.append((_("Service overview"), reverse("caseloads:overview")))
     if user.role == Role.PRIVACY_OFFICER:

@@ -16,9 +16,21 @@ def gestation(days: int | None) -> str:
 
 
 LANGUAGE_NAMES = {
-    "en": "English", "ur": "Urdu", "pa": "Punjabi", "bn": "Bengali", "pl": "Polish",
-    "ro": "Romanian", "ar": "Arabic", "so": "Somali", "zh": "Chinese", "pt": "Portuguese",
-    "ti": "Tigrinya", "fa": "Persian", "gu": "Gujarati", "ku": "Kurdish", "tr": "Turkish",
+    "en": "English",
+    "ur": "Urdu",
+    "pa": "Punjabi",
+    "bn": "Bengali",
+    "pl": "Polish",
+    "ro": "Romanian",
+    "ar": "Arabic",
+    "so": "Somali",
+    "zh": "Chinese",
+    "pt": "Portuguese",
+    "ti": "Tigrinya",
+    "fa": "Persian",
+    "gu": "Gujarati",
+    "ku": "Kurdish",
+    "tr": "Turkish",
 }
 
 

@@ -39,6 +39,13 @@ CATALOGUE: dict[str, tuple[Promise, Promise]] = {
             "They will look after you from now on. You can see how to contact them in Continuity."
         ),
     ),
+    "cover.away": (
+        _("Who looks after you while your midwife is away"),
+        _(
+            "%(named)s is away from %(from_date)s to %(to_date)s. While she is away, "
+            "%(covering)s will look after you. You can see who to call at any time in Continuity."
+        ),
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from continuity.core.models import AccessEvent
+from continuity.cover.queries import contact_card
 from continuity.pregnancies.models import Woman
 from continuity.pregnancies.queries import current_assignment
 
@@ -27,6 +28,7 @@ def my_pregnancy(user: Any) -> dict[str, Any]:
         "woman": woman,
         "pregnancy": pregnancy,
         "assignment": assignment,
+        "contact": contact_card(pregnancy) if pregnancy else None,
         "ga_days": pregnancy.ga_days(today) if pregnancy and pregnancy.is_active else None,
         "upcoming": list(
             pregnancy.contacts.live()

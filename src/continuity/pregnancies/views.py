@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from continuity.core.audit import record_access
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
+from continuity.cover.queries import contact_card
 from continuity.pregnancies import actions, presenters, queries
 from continuity.pregnancies.forms import BookingForm
 
@@ -38,7 +39,13 @@ def woman(request: HttpRequest, ref: UUID) -> HttpResponse:
         basis=summary["basis"] or "",
         request=request,
     )
-    return render(request, "pregnancies/woman.jinja", {"page_title": str(found), **summary})
+    pregnancy = summary.get("pregnancy")
+    card = contact_card(pregnancy) if pregnancy is not None else None
+    return render(
+        request,
+        "pregnancies/woman.jinja",
+        {"page_title": str(found), "contact": card, **summary},
+    )
 
 
 @require("book_pregnancy")

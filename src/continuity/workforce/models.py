@@ -32,6 +32,8 @@ class Midwife(Versioned):
     )
     max_active_caseload = models.PositiveSmallIntegerField(null=True, blank=True)
     phone = models.CharField(max_length=32, blank=True)
+    # Signed the individual opt-out from the 48-hour average week (the rest rules still apply).
+    opted_out_48h = models.BooleanField(_("opted out of the 48-hour week"), default=False)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
 
@@ -60,6 +62,7 @@ class RotaEntry(Versioned, Voidable):
         LEAVE = "leave", _("Annual leave")
         SICKNESS = "sickness", _("Sickness")
         STUDY = "study", _("Study day")
+        CALL_OUT = "call_out", _("Called out")
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
@@ -73,8 +76,19 @@ class RotaEntry(Versioned, Voidable):
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.APPROVED)
     note = models.CharField(max_length=500, blank=True)
+    # Who asked for it and who decided (leave, study); empty for rostered shifts.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
 
     ABSENCE_KINDS = (Kind.LEAVE, Kind.SICKNESS, Kind.STUDY)
+    ROSTERED_KINDS = (Kind.WORK, Kind.ON_CALL_OWN, Kind.ON_CALL_TEAM)
+    DUTY_KINDS = (Kind.WORK, Kind.ON_CALL_OWN, Kind.ON_CALL_TEAM, Kind.CALL_OUT)
 
     class Meta:
         ordering = ["starts_at"]
@@ -94,6 +108,10 @@ class CoverArrangement(Versioned, Voidable):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     reason = models.CharField(max_length=200, blank=True)
+    # The absence this cover was arranged for, when it was arranged by approving one.
+    rota_entry = models.ForeignKey(
+        RotaEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="cover"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["covering", "starts_at", "ends_at"])]
