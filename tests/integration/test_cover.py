@@ -1045,3 +1045,52 @@ def test_a_teams_calendar_shows_only_its_own_gaps(world):
     cal = queries.calendar(world.team_b, day, day)
     assert cal.gap_count == 0
     assert cal.days[0].gaps == []
+
+
+def test_flagged_visits_are_listed_for_the_leader_with_access_recorded(world, client_for):
+    entry = _leave(world)
+    first = timezone.localdate() + timedelta(days=10)
+    flagged = visit(world.pregnancy_a, world.midwife_a, local(first, 10))
+    actions.approve_leave(
+        by=world.leader_a.user, entry=entry, version=entry.version, covering=world.buddy_a
+    )
+    client = client_for(world.leader_a.user)
+    response = client.get("/cover/requests/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Visits to move" in page
+    assert world.pregnancy_a.woman.full_name in page
+    assert AccessEvent.objects.filter(
+        user=world.leader_a.user, woman=world.pregnancy_a.woman, action=AccessEvent.Action.LIST
+    ).exists()
+    # Once the visit is moved the flag is cleared and the list is empty.
+    actions.move_visits(
+        by=world.leader_a.user,
+        moves=[(flagged, world.buddy_a)],
+        from_midwife=world.midwife_a,
+        reason="leave",
+    )
+    assert "No visits are waiting to be moved." in client.get("/cover/requests/").content.decode()
+
+
+def test_a_leader_removes_a_shift_with_a_reason(world, client_for):
+    start = local(timezone.localdate() + timedelta(days=3), 9)
+    entry = shift(world.midwife_a, RotaEntry.Kind.WORK, start, start + timedelta(hours=8))
+    leader = client_for(world.leader_a.user)
+    url = f"/cover/shifts/{entry.pk}/"
+    assert leader.get(url).status_code == 200
+    missing = leader.post(url, {"version": str(entry.version), "reason": ""})
+    assert missing.status_code == 400
+    assert "Enter why you are removing this shift" in missing.content.decode()
+    assert RotaEntry.objects.live().filter(pk=entry.pk).exists()
+    done = leader.post(url, {"version": str(entry.version), "reason": "Swapped with Bea"})
+    assert done.status_code == 302
+    assert not RotaEntry.objects.live().filter(pk=entry.pk).exists()
+    assert AuditEvent.objects.filter(action="rota.remove_shift", object_id=str(entry.pk)).exists()
+    # A midwife cannot, and another team's leader gets 404.
+    assert client_for(world.midwife_a.user).get(url).status_code == 403
+    leader_b = MidwifeFactory(
+        team=world.team_b, user__username="leader_b", user__role=Role.TEAM_LEADER
+    )
+    other = shift(world.midwife_a, RotaEntry.Kind.WORK, start, start + timedelta(hours=8))
+    assert client_for(leader_b.user).get(f"/cover/shifts/{other.pk}/").status_code == 404

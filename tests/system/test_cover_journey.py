@@ -3,6 +3,7 @@ and the woman's "Contact your midwife" card, with axe on every page."""
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -228,6 +229,20 @@ def test_team_calendar_forecast_and_rest_rules(sign_in, live_world, check_a11y):
     page.get_by_role("link", name="Rest rules").click()
     expect(page).to_have_title("Rest rules – Continuity – NHS")
     check_a11y(page)
+
+    # A leader can open a shift from the calendar and remove it, with a reason.
+    page.get_by_role("link", name="Cover calendar").click()
+    if monday_of(tomorrow) != monday_of(timezone.localdate()):
+        page.get_by_role("link", name="Next week").click()
+    page.get_by_role("link", name=re.compile("change Ann Named's Working")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Working")
+    check_a11y(page)
+    page.get_by_role("button", name="Remove from the rota").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter why you are removing")
+    check_a11y(page)
+    page.get_by_label("Why are you removing it?").fill("Swapped with a colleague")
+    page.get_by_role("button", name="Remove from the rota").click()
+    expect(page.get_by_role("status")).to_contain_text("removed from the rota")
 
 
 def test_woman_sees_who_to_contact(sign_in, live_world, check_a11y):

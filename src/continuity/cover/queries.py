@@ -20,6 +20,7 @@ from continuity.accounts.models import Role
 from continuity.cover import engine_io
 from continuity.cover.actions import named_women, visits_during
 from continuity.cover.clock import day_bounds, day_start, local_date, monday_of
+from continuity.cover.models import VisitFlag
 from continuity.engines.cover import model as engine
 from continuity.engines.cover.forecast import forecast
 from continuity.engines.cover.resolve import Index
@@ -203,12 +204,39 @@ def pending_requests(user: Any) -> list[RotaEntry]:
     )
 
 
+def open_flags(team: Team) -> list[VisitFlag]:
+    """Planned visits flagged to move because their midwife will be away, soonest first."""
+    return list(
+        VisitFlag.objects.filter(
+            midwife__team=team,
+            resolved_at__isnull=True,
+            contact__scheduled_start__gte=timezone.now(),
+        )
+        .select_related("contact__pregnancy__woman", "midwife__user")
+        .order_by("contact__scheduled_start", "pk")
+    )
+
+
 def request_for(user: Any, pk: int) -> RotaEntry:
     """A leave request the user decides on; 404 otherwise."""
     entry = (
         RotaEntry.objects.live()
         .filter(pk=pk, midwife__team__in=managed_teams(user), kind__in=RotaEntry.ABSENCE_KINDS)
         .select_related("midwife__user", "midwife__team", "midwife__buddy__user")
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry  # type: ignore[no-any-return]
+
+
+def entry_for(user: Any, pk: int) -> RotaEntry:
+    """A shift, on-call or call-out of a team the user manages; 404 otherwise."""
+    entry = (
+        RotaEntry.objects.live()
+        .filter(pk=pk, midwife__team__in=managed_teams(user))
+        .exclude(kind__in=RotaEntry.ABSENCE_KINDS)
+        .select_related("midwife__user", "midwife__team")
         .first()
     )
     if entry is None:

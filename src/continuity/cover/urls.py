@@ -19,4 +19,5 @@ urlpatterns = [
     path("cover/requests/new/", views.record_absence, name="record"),
     path("cover/requests/<int:pk>/", views.decide, name="decide"),
     path("cover/shifts/", views.add_shifts, name="shifts"),
+    path("cover/shifts/<int:pk>/", views.shift, name="shift"),
 ]

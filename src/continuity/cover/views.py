@@ -295,10 +295,18 @@ def rest_rules(request: HttpRequest) -> HttpResponse:
 @require("approve_leave")
 def requests(request: HttpRequest) -> HttpResponse:
     team = queries.team_for(request.user, request.GET.get("team"))
+    flags = queries.open_flags(team)
+    record_access_many(
+        user=request.user,  # type: ignore[arg-type]
+        women_ids=[f.contact.pregnancy.woman_id for f in flags],
+        action=AccessEvent.Action.LIST,
+        request=request,
+    )
     return render(
         request,
         "cover/requests.jinja",
         {
+            "flags": flags,
             "page_title": _("Leave requests"),
             "team": team,
             "teams": queries.rota_teams(request.user),
@@ -464,4 +472,32 @@ def add_shifts(request: HttpRequest) -> HttpResponse:
         "cover/shifts.jinja",
         {"page_title": _("Add shifts"), "form": form, "team": team},
         status=400 if form.errors else 200,
+    )
+
+
+@require("manage_rota")
+def shift(request: HttpRequest, pk: int) -> HttpResponse:
+    """One rota entry of the leader's team, with a way to remove it (voided with a reason)."""
+    entry = queries.entry_for(request.user, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            actions.remove_shift(
+                by=request.user,  # type: ignore[arg-type]
+                entry=entry,
+                version=int(request.POST.get("version") or 0),
+                reason=request.POST.get("reason", ""),
+            )
+        except ActionError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("The shift has been removed from the rota."))
+            day = timezone.localdate(entry.starts_at)
+            team = entry.midwife.team.local_id
+            return redirect(reverse("cover:team") + f"?team={team}&date={day.isoformat()}")
+    return render(
+        request,
+        "cover/shift.jinja",
+        {"page_title": _("Rota entry"), "entry": entry, "error": error},
+        status=400 if error else 200,
     )
