@@ -624,3 +624,19 @@ def test_team_on_call_goes_to_whoever_began_her_shift_first(case: tuple[Rota, in
     probe = Woman("W", "T")
     for t in range(t0, t0 + WINDOW, FIVE):
         assert index.answer(probe, t) == reference_answer(rota_, probe, t), t
+
+
+def test_a_sick_team_on_call_midwife_is_named_in_the_chain_with_why() -> None:
+    index = Index(
+        rota(
+            entry("O", Kind.ON_CALL_TEAM, at(17), at(23)),
+            entry("O", Kind.SICKNESS, at(0), at(0, day=DAY + timedelta(days=1))),
+        )
+    )
+    tried = index.chain(W1, secs(at(20)))
+    assert [(a.step, a.midwife, a.unavailable) for a in tried[-2:]] == [
+        (Step.TEAM_ON_CALL, "O", Unavailable.SICKNESS),
+        (Step.TRIAGE, None, None),
+    ]
+    # With nobody on the team rota at all, the link says none was recorded.
+    assert index.chain(W1, secs(at(12)))[-2].unavailable == Unavailable.NONE_RECORDED

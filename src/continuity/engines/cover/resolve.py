@@ -154,6 +154,7 @@ class Index:
         self._status: dict[str, _Steps] = {
             m.id: _fold(labelled[m.id], order, Unavailable.OFF_DUTY) for m in rota.midwives
         }
+        self._team_calls = dict(team_calls)
         self._team_on_call = {team: self._fold_team(calls) for team, calls in team_calls.items()}
         self._cover: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         for n, arr in enumerate(rota.arrangements):
@@ -240,7 +241,12 @@ class Index:
         if who is not None:
             tried.append(Attempt(Step.TEAM_ON_CALL, who, None))
             return tuple(tried)
-        tried.append(Attempt(Step.TEAM_ON_CALL, None, Unavailable.NONE_RECORDED))
+        rostered = sorted((s, m) for s, e, m in self._team_calls.get(woman.team, ()) if s <= t < e)
+        if rostered:  # on the team rota but unable to answer (sick, resting, ...)
+            member = rostered[0][1]
+            tried.append(Attempt(Step.TEAM_ON_CALL, member, self.status(member, t)))
+        else:
+            tried.append(Attempt(Step.TEAM_ON_CALL, None, Unavailable.NONE_RECORDED))
         tried.append(Attempt(Step.TRIAGE, None, None))
         return tuple(tried)
 
