@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from continuity.engines.cover.io import (
@@ -33,6 +30,7 @@ from continuity.engines.cover.io import (
 )
 from continuity.engines.cover.model import CoverInputError
 from continuity.engines.cover.resolve import Index
+from continuity.engines.files import missing_folder, read_text, write_text
 
 PROG = "continuity cover"
 
@@ -161,39 +159,21 @@ COMMANDS: dict[str, Callable[[Document, argparse.Namespace], dict[str, Any]]] = 
 }
 
 
-def _write(path: str, text: str) -> None:
-    if path == "-":
-        sys.stdout.write(text)
-        return
-    target = Path(path)
-    # Write beside the target and rename, so a failure never leaves half an answer behind.
-    fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", suffix=".part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        if args.input == "-":
-            text = sys.stdin.read()
-        else:
-            try:
-                text = Path(args.input).read_text(encoding="utf-8")
-            except OSError as exc:
-                raise CoverInputError("--in", f"cannot read {args.input}: {exc.strerror}") from None
-        if args.output != "-" and not Path(args.output).parent.exists():
-            raise CoverInputError("--out", f"folder {Path(args.output).parent} does not exist")
+        try:
+            text = read_text(args.input)
+        except OSError as exc:
+            raise CoverInputError("--in", f"cannot read {args.input}: {exc.strerror}") from None
+        folder = missing_folder(args.output)
+        if folder is not None:
+            raise CoverInputError("--out", f"folder {folder} does not exist")
         answer = COMMANDS[args.command](document_from_json(text), args)
     except CoverInputError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
-    _write(args.output, json.dumps(answer, indent=2) + "\n")
+    write_text(args.output, json.dumps(answer, indent=2) + "\n")
     return 0
 
 
