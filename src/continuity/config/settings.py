@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "continuity.notifications",
     "continuity.allocation",
     "continuity.cover",
+    "continuity.visits",
     "continuity.demo",
 ]
 

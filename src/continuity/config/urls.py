@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("continuity.pregnancies.urls")),
     path("", include("continuity.allocation.urls")),
     path("", include("continuity.cover.urls")),
+    path("", include("continuity.visits.urls")),
     path("my/", include("continuity.portal.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         return []
     items: list[tuple[str, str]] = []
     if user.role in (Role.MIDWIFE, Role.TEAM_LEADER):
+        items.append((_("Today"), reverse("visits:today")))
         items.append((_("My caseload"), reverse("caseloads:mine")))
         items.append((_("Book a pregnancy"), reverse("pregnancies:book")))
         items.append((_("My rota"), reverse("cover:mine")))
@@ -29,11 +30,15 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         items.append((_("Access review"), reverse("core:access-review")))
     if user.role == Role.WOMAN:
         items.append((_("My pregnancy"), reverse("portal:home")))
+        items.append((_("My visits"), reverse("visits:mine")))
         items.append((_("Who has looked at my record"), reverse("portal:access-history")))
     if user.role == Role.ADMIN:
         items.append((_("Administration"), reverse("admin:index")))
     path = request.path
+    # The deepest matching section is the active one (/my/visits/ is "My visits", not "My
+    # pregnancy" at /my/).
+    best = max((href for _text, href in items if path.startswith(href)), key=len, default=None)
     return [
-        {"text": text, "href": href, "current": path == href, "active": path.startswith(href)}
+        {"text": text, "href": href, "current": path == href, "active": href == best}
         for text, href in items
     ]

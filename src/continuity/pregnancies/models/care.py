@@ -117,6 +117,11 @@ class Contact(Versioned, Voidable):
         "workforce.Midwife", through="ContactProfessional", related_name="contacts"
     )
     note = models.TextField(blank=True)
+    # The guideline contact this visit delivers (a schedule engine code such as "nice:28w");
+    # blank for contacts recorded before schedules or imported without one.
+    schedule_code = models.CharField(max_length=40, blank=True)
+    # Agreed with her: the week planner keeps a confirmed visit where it is.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["scheduled_start"]
