@@ -29,7 +29,7 @@ run: bootstrap
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py demo --births $(DEMO_BIRTHS) --seed $(DEMO_SEED) --if-empty
 	@echo "Serving Continuity at http://127.0.0.1:8000 (Ctrl+C to stop)"
-	CONTINUITY_SECURE_COOKIES=0 $(PY) manage.py runserver 127.0.0.1:8000 --noreload
+	CONTINUITY_SECURE_COOKIES=0 CONTINUITY_TASKS_BACKEND=immediate $(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
 lint: bootstrap-dev
 	.venv/bin/ruff check src tests bench

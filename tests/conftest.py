@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("CONTINUITY_SECURE_COOKIES", "0")
 os.environ.setdefault("CONTINUITY_FAST_PASSWORD_HASHER", "1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("CONTINUITY_TASKS_BACKEND", "immediate")
 
 import pytest
 
@@ -20,6 +21,12 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
+    # Tasks run in-process as they are enqueued; tests of the worker switch to the database
+    # backend with the `settings` fixture.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    from django_tasks.signals import clear_tasks_handlers
+
+    clear_tasks_handlers(setting="TASKS")
 
 
 @pytest.fixture
@@ -37,3 +44,15 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def fake_notify():
+    """A fake GOV.UK Notify API on 127.0.0.1 and a free port, stopped after the test."""
+    from tests.fakes.notify import FakeNotify
+
+    fake = FakeNotify().start()
+    try:
+        yield fake
+    finally:
+        fake.stop()

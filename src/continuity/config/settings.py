@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "continuity.core",
     "continuity.accounts",
     "continuity.organisations",
@@ -174,12 +177,47 @@ CONTINUITY = {
     "DEMO_PASSWORD": os.environ.get("CONTINUITY_DEMO_PASSWORD", "continuity-demo"),
 }
 
+# Background work (ADR 0007): django-tasks with the database backend, run by `continuity worker`.
+# "immediate" runs each task in-process as it is enqueued (tests; a demo without a worker).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+CONTINUITY_TASKS_BACKEND = os.environ.get("CONTINUITY_TASKS_BACKEND", "database").strip()
+if CONTINUITY_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ValueError(
+        f"CONTINUITY_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, "
+        f"not {CONTINUITY_TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[CONTINUITY_TASKS_BACKEND]}}
+
 # Messages to women (continuity.notifications). "console" prints one line per message with no
-# personal data; "file:/path/to/dir" writes each rendered message to a file. Delivery is tried
-# straight after the queueing transaction commits unless CONTINUITY_NOTIFY_ON_COMMIT is off;
-# `send_notifications` sends whatever is still queued.
+# personal data; "file:/path/to/dir" writes each rendered message to a file; "notify" sends
+# through GOV.UK Notify. After the queueing transaction commits a delivery task is enqueued
+# (unless CONTINUITY_NOTIFY_ON_COMMIT is off); `send_notifications` sends whatever is still due.
 CONTINUITY_NOTIFIER = os.environ.get("CONTINUITY_NOTIFIER", "console")
 CONTINUITY_NOTIFY_ON_COMMIT = env_bool("CONTINUITY_NOTIFY_ON_COMMIT", True)
+# GOV.UK Notify (CONTINUITY_NOTIFIER="notify"): the API key, the API's base URL (a fake on
+# loopback in tests), Notify template ids as JSON {"<catalogue key>": {"sms": id, "email": id}},
+# and how long to wait for each request.
+CONTINUITY_NOTIFY_API_KEY = os.environ.get("CONTINUITY_NOTIFY_API_KEY", "")
+CONTINUITY_NOTIFY_BASE_URL = os.environ.get(
+    "CONTINUITY_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+CONTINUITY_NOTIFY_TEMPLATES = json.loads(os.environ.get("CONTINUITY_NOTIFY_TEMPLATES") or "{}")
+CONTINUITY_NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("CONTINUITY_NOTIFY_TIMEOUT_SECONDS", "10"))
+# Delivery, whatever the notifier: how many attempts before a message is failed, the backoff
+# before a retry (the first waits 15-30 s, doubling up to at most an hour, with jitter), and the
+# lease a worker holds while sending. The lease must be well over the Notify timeout: a message
+# still `sending` when its lease lapses is taken over (after asking Notify by reference).
+CONTINUITY_MESSAGE_MAX_ATTEMPTS = int(os.environ.get("CONTINUITY_MESSAGE_MAX_ATTEMPTS", "8"))
+CONTINUITY_MESSAGE_BACKOFF_SECONDS = float(
+    os.environ.get("CONTINUITY_MESSAGE_BACKOFF_SECONDS", "30")
+)
+CONTINUITY_MESSAGE_BACKOFF_MAX_SECONDS = float(
+    os.environ.get("CONTINUITY_MESSAGE_BACKOFF_MAX_SECONDS", "3600")
+)
+CONTINUITY_MESSAGE_LEASE_SECONDS = float(os.environ.get("CONTINUITY_MESSAGE_LEASE_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,
@@ -190,5 +228,8 @@ LOGGING = {
     "loggers": {
         # Request lines carry paths only (no personal data is ever in a path or query string).
         "django.server": {"level": "INFO"},
+        # notifications-python-client's warnings quote Notify's error text, which could repeat
+        # what was sent; the adapter logs the status code itself.
+        "notifications_python_client": {"level": "ERROR"},
     },
 }

@@ -20,6 +20,7 @@ class OutboxMessageAdmin(ReadOnly):
         "created_at",
         "sent_at",
         "attempts",
+        "next_attempt_at",
     )
     list_filter = ("status", "channel", "template")
     search_fields = ("reference",)
@@ -34,6 +35,10 @@ class OutboxMessageAdmin(ReadOnly):
         "sent_at",
         "attempts",
         "last_error",
+        "next_attempt_at",
+        "lease_expires_at",
+        "in_doubt",
+        "provider_id",
         "created_by",
     )
     readonly_fields = fields

@@ -3,6 +3,12 @@
 The row is written inside the action that caused it, so a message is queued exactly when the
 change it describes is committed. `reference` is the idempotency key: queueing the same reference
 twice gives the same row, so retried actions and re-run commands never message her twice.
+
+Delivery (`actions.deliver_due`) moves a row queued → sending → sent, or back to queued with a
+later `next_attempt_at` after a failure worth retrying, or to failed. `sending` is a lease: a
+worker that dies mid-send leaves the row `sending` until `lease_expires_at`, when another worker
+takes it over. `in_doubt` says an earlier attempt may have reached the provider without us
+recording the answer, so the provider is asked by reference before the message is sent again.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ class OutboxMessage(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -48,15 +55,30 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    # The exception's class name only: never a message text, which could hold personal data.
+    # The exception's class name or an error code (e.g. "HTTP429") only: never a message text,
+    # which could hold personal data.
     last_error = models.CharField(max_length=100, blank=True)
+    # When a queued message is next due to be tried (now, or later after a retryable failure).
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # While `sending`: when the worker's claim lapses and another worker may take the row over.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # A random token per claim, so a worker that lost its lease cannot record over the new one.
+    claim = models.CharField(max_length=32, blank=True)
+    # An attempt may have reached the provider without its answer being recorded (a timeout, a
+    # 5xx, a worker killed mid-send): ask the provider by reference before sending again.
+    in_doubt = models.BooleanField(default=False)
+    # The provider's id for the accepted message (GOV.UK Notify's notification id).
+    provider_id = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_status_due_idx"),
+        ]
         verbose_name = _("outbox message")
 
     def __str__(self) -> str:

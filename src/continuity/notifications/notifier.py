@@ -7,6 +7,15 @@
 - `file:/path/to/dir`: the full rendered message, one file per message, with the recipient masked.
   For the demo and for checking wording; the directory holds message text, so treat it as
   sensitive.
+- `notify`: GOV.UK Notify (`notify.NotifyNotifier`), configured by the `CONTINUITY_NOTIFY_*`
+  settings.
+
+An adapter's `send` returns the provider's id for the message, if it has one. It says how a send
+failed by raising `RetryableError` (worth trying again later: rate limits, provider errors,
+timeouts) or `PermanentError` (trying again cannot help); anything else it raises is treated as
+permanent. An adapter that can tell whether the provider already accepted a message with a given
+reference also has `find(reference)`: delivery calls it before re-sending a message whose earlier
+attempt ended in doubt, which is what makes a retry exactly-once rather than at-least-once.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO, runtime_checkable
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -25,8 +34,38 @@ if TYPE_CHECKING:
 
 
 class Notifier(Protocol):
-    def send(self, message: OutboxMessage, subject: str, body: str) -> None:
-        """Send or hand over the message; raise if it could not be sent."""
+    def send(self, message: OutboxMessage, subject: str, body: str) -> str | None:
+        """Send or hand over the message and return the provider's id for it, if any.
+
+        Raise RetryableError or PermanentError if it could not be sent.
+        """
+
+
+@runtime_checkable
+class FindsByReference(Protocol):
+    def find(self, reference: str) -> str | None:
+        """The provider's id of a message already accepted with this reference, or None."""
+
+
+class DeliveryError(Exception):
+    """A send that did not go through. `code` is short and holds no personal data (e.g. HTTP429).
+
+    `in_doubt` is true when the provider may have accepted the message even so (a timeout, a
+    dropped connection, a 5xx), so it must be asked by reference before any resend.
+    """
+
+    def __init__(self, code: str, *, in_doubt: bool = False) -> None:
+        super().__init__(code)
+        self.code = code[:100]
+        self.in_doubt = in_doubt
+
+
+class RetryableError(DeliveryError):
+    """Worth trying again later, with backoff: rate limited, provider error, timeout."""
+
+
+class PermanentError(DeliveryError):
+    """Trying again cannot help: the request was refused, or there is no one to send it to."""
 
 
 class ConsoleNotifier:
@@ -89,10 +128,14 @@ def get_notifier() -> Notifier:
                 "CONTINUITY_NOTIFIER is 'file:' without a directory; use 'file:/path/to/dir'."
             )
         return FileNotifier(directory)
-    # GOV.UK Notify plugs in here: "notify" → an adapter over notifications-python-client's
-    # NotificationsAPIClient, with the API key and Notify template ids from the environment.
+    if choice == "notify":
+        from continuity.notifications.notify import NotifyNotifier
+
+        return NotifyNotifier.from_settings()
     # Only the part before any ":" is echoed, in case a credential was put in the value.
+    prefix, colon, _ = choice.partition(":")
+    shown = f"{prefix}:…" if colon else prefix
     raise ImproperlyConfigured(
-        "CONTINUITY_NOTIFIER must be 'console' or 'file:/path/to/dir', "
-        f"not {choice.partition(':')[0]!r}."
+        "CONTINUITY_NOTIFIER must be 'notify' (GOV.UK Notify), 'console' or 'file:/path/to/dir', "
+        f"not {shown!r}."
     )

@@ -46,6 +46,14 @@ CATALOGUE: dict[str, tuple[Promise, Promise]] = {
             "%(covering)s will look after you. You can see who to call at any time in Continuity."
         ),
     ),
+    "visit.reminder": (
+        _("Your visit tomorrow"),
+        _(
+            "A reminder that you have a visit with %(midwife)s tomorrow, %(visit_date)s, at "
+            "%(visit_time)s. If you need to change it, contact your midwife. You can see your "
+            "visits in Continuity."
+        ),
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -103,6 +111,13 @@ def render(message: OutboxMessage) -> tuple[str, str]:
     return render_template(
         message.template, message.personalisation, language_for(message.woman.preferred_language)
     )
+
+
+def display_personalisation(message: OutboxMessage) -> dict[str, str]:
+    """The personalisation as shown in her language (dates as dates): what a provider that holds
+    its own copy of the template, such as GOV.UK Notify, fills its placeholders with."""
+    with override(language_for(message.woman.preferred_language)):
+        return {key: _display(key, value) for key, value in message.personalisation.items()}
 
 
 def render_template(
