@@ -1,8 +1,8 @@
 """`continuity` console script: a thin wrapper over the management commands.
 
 `continuity demo --births 3000` is `manage.py demo --births 3000`;
-`continuity serve` runs the server. `continuity allocate` and `continuity cover` run pure engines
-on JSON files without setting Django up.
+`continuity serve` runs the server. `continuity allocate`, `continuity cover` and
+`continuity plan-visits` run pure engines on JSON files without setting Django up.
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> None:
         from continuity.engines.cover.cli import main as cover
 
         sys.exit(cover(args[1:]))
+    if args and args[0] == "plan-visits":  # a pure engine: no database, no Django
+        from continuity.engines.routing.cli import main as plan_visits
+
+        sys.exit(plan_visits(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "continuity.config.settings")
     from django.core.management import execute_from_command_line
 
