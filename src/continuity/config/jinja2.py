@@ -18,6 +18,7 @@ from continuity.core import presenters
 from continuity.core.forms import error_list
 from continuity.core.navigation import navigation_for
 from continuity.cover import presenters as cover_presenters
+from continuity.visits import presenters as visit_presenters
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -66,6 +67,7 @@ def environment(**options: Any) -> Environment:
             "allocation_reasons": allocation_presenters.reasons_text,
             "cover_step": cover_presenters.step_text,
             "woman_step": cover_presenters.woman_step_text,
+            "unplanned_reason": visit_presenters.unplanned_text,
             "rest_rule_text": cover_presenters.rest_rule_text,
             "get_messages": get_messages,
             "settings": settings,

@@ -24,6 +24,7 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         items.append((_("Allocation"), reverse("allocation:queue")))
         items.append((_("Teams"), reverse("caseloads:teams")))
         items.append((_("Team cover"), reverse("cover:team")))
+        items.append((_("Week planner"), reverse("visits:planner")))
     if user.role == Role.BOARD:
         items.append((_("Service overview"), reverse("caseloads:overview")))
     if user.role == Role.PRIVACY_OFFICER:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from continuity.engines.geo import Point
 
 WIDTH, HEIGHT, PAD = 560, 320, 28
@@ -40,3 +42,13 @@ def sketch(base: Point | None, stops: list[Point | None]) -> Sketch | None:
     route = points + ([points[0]] if base is not None else [])
     path = "M " + " L ".join(f"{x} {y}" for x, y, _ in route)
     return Sketch(points, path)
+
+
+def unplanned_text(reason: str) -> str:
+    return {
+        "window_empty": _("its window has passed or she cannot do any time in it"),
+        "no_shift_in_window": _("nobody in the team works in its window"),
+        "skills": _("nobody with the skills it needs works then"),
+        "pinned_midwife_unavailable": _("the midwife it was agreed with is not working then"),
+        "no_time": _("no room left in the shifts that could take it"),
+    }.get(reason, reason)

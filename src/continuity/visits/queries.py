@@ -104,7 +104,9 @@ def her_upcoming(pregnancy: Pregnancy, now: datetime | None = None) -> list[Cont
 def her_contact(pregnancy: Pregnancy, pk: int) -> Contact:
     contact = (
         pregnancy.contacts.live()
-        .filter(pk=pk, scheduled_start__gte=timezone.now(), attendance="0")
+        .filter(
+            pk=pk, scheduled_start__gte=timezone.now(), attendance="0", cancelled_at__isnull=True
+        )
         .first()
     )
     if contact is None:

@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from continuity.core.audit import record_access, record_access_many
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
+from continuity.cover import queries as cover_queries
 from continuity.cover.queries import team_midwives
 from continuity.engines.geo import Point
 from continuity.pregnancies.actions import ActionError
 from continuity.pregnancies.models import AvailabilityWindow, Contact
-from continuity.visits import actions, presenters, queries
+from continuity.visits import actions, planner_queries, planning, presenters, queries
 from continuity.visits.forms import DAYS, MoveForm, OutcomeForm, TimesForm
 from continuity.workforce.models import Midwife
 
@@ -184,4 +185,72 @@ def preferred_times(request: HttpRequest) -> HttpResponse:
         "visits/times.jinja",
         {"page_title": _("When you would like visits"), "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+# -- the team leader's week planner ---------------------------------------------------------------
+
+
+def _monday(request: HttpRequest) -> date:
+    raw = request.GET.get("week") or request.POST.get("week") or ""
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        day = timezone.localdate()
+    return day - timedelta(days=day.weekday())
+
+
+@require("manage_rota")
+def planner(request: HttpRequest) -> HttpResponse:
+    team = cover_queries.team_for(request.user, request.GET.get("team") or request.POST.get("team"))
+    if team not in cover_queries.managed_teams(request.user):
+        raise Http404
+    monday = _monday(request)
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("publish"):
+                draft = planner_queries.draft_for(team, int(request.POST.get("plan") or 0))
+                done = planning.publish(
+                    by=request.user,  # type: ignore[arg-type]
+                    plan=draft,
+                    version=int(request.POST.get("version") or 0),
+                )
+                messages.success(
+                    request,
+                    _(
+                        "Published: %(created)d visits booked, %(moved)d moved or given to "
+                        "someone else."
+                    )
+                    % {"created": done.created, "moved": done.moved},
+                )
+            else:
+                planning.run_planner(by=request.user, team=team, monday=monday)  # type: ignore[arg-type]
+                messages.success(request, _("The week has been planned. Check it, then publish."))
+        except ActionError as exc:
+            error = exc.message
+        else:
+            return redirect(f"{reverse('visits:planner')}?team={team.local_id}&week={monday}")
+    review = planner_queries.review(team, monday)
+    record_access_many(
+        user=request.user,  # type: ignore[arg-type]
+        women_ids=review.women_ids,
+        action=AccessEvent.Action.LIST,
+        request=request,
+    )
+    return render(
+        request,
+        "visits/planner.jinja",
+        {
+            "page_title": _("Week planner"),
+            "team": team,
+            "teams": cover_queries.rota_teams(request.user),
+            "manages": True,
+            "monday": monday,
+            "previous": monday - timedelta(days=7),
+            "following": monday + timedelta(days=7),
+            "review": review,
+            "error": error,
+        },
+        status=400 if error else 200,
     )
