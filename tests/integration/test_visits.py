@@ -864,3 +864,29 @@ def test_places_without_coordinates_still_get_a_plan(week, client_for, known):
     item = _item(draft, w.pregnancy_a, "an_28")
     assert item["midwife"] == w.midwife_a.professional_id
     assert item["rank"] == 0
+
+
+def test_a_confirmed_visit_moves_when_its_midwife_goes_off_sick(week, client_for):
+    """Re-planning after sickness: the confirmed visit cannot stay with a midwife who is off,
+    so it goes to the woman's buddy instead of being left unplanned."""
+    w = week
+    tuesday = w.monday + timedelta(days=1)
+    agreed = visit(
+        w.pregnancy_a,
+        w.midwife_a,
+        local(tuesday, 10),
+        schedule_code="an_28",
+        confirmed_at=timezone.now(),
+    )
+    shift(
+        w.midwife_a,
+        RotaEntry.Kind.SICKNESS,
+        local(w.monday, 0),
+        local(w.monday, 0) + timedelta(days=7),
+    )
+    draft = _plan(w, client_for(w.leader_a.user))
+    item = _item(draft, w.pregnancy_a)
+    assert item["contact"] == agreed.pk
+    assert (item["midwife"], item["rank"]) == (w.buddy_a.professional_id, 1)
+    start = datetime.fromisoformat(item["start"])
+    assert _inside_a_shift(w, w.buddy_a, start, agreed.duration_minutes)

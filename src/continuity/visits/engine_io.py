@@ -156,13 +156,17 @@ def build_week(team: Team, monday: date, now: datetime | None = None) -> Week:
 
     # At weekends the midwife on call (for her own women or the team's) also does the day's
     # visits, 09:00 to 17:00.
-    for entry in RotaEntry.objects.live().filter(
-        midwife__in=midwives.values(),
-        kind__in=(RotaEntry.Kind.ON_CALL_OWN, RotaEntry.Kind.ON_CALL_TEAM),
-        status=RotaEntry.Status.APPROVED,
-        starts_at__lt=end,
-        ends_at__gt=start,
-    ).select_related("midwife"):
+    for entry in (
+        RotaEntry.objects.live()
+        .filter(
+            midwife__in=midwives.values(),
+            kind__in=(RotaEntry.Kind.ON_CALL_OWN, RotaEntry.Kind.ON_CALL_TEAM),
+            status=RotaEntry.Status.APPROVED,
+            starts_at__lt=end,
+            ends_at__gt=start,
+        )
+        .select_related("midwife")
+    ):
         pid = entry.midwife.professional_id
         for offset in (5, 6):
             day = monday + timedelta(days=offset)
@@ -280,7 +284,14 @@ def build_week(team: Team, monday: date, now: datetime | None = None) -> Week:
             lead = next((x.midwife for x in c.activities.all() if x.is_lead), None)
             pin = None
             if c.confirmed_at is not None and c.pk not in requested and lead is not None:
-                pin = routing.Pin(lead.professional_id, at)
+                who = lead.professional_id
+                # A confirmed visit stays put only while its midwife can still do it; if she is
+                # now off sick or resting after a call-out, it is re-planned like any other.
+                if any(
+                    x.midwife == who and x.start <= at and at + c.duration_minutes <= x.end
+                    for x in shifts
+                ):
+                    pin = routing.Pin(who, at)
             day = c.scheduled_start.astimezone(start.tzinfo).date()
             wins = _subtract(day_windows(day - timedelta(days=1), day + timedelta(days=1)), blocked)
             key = f"contact:{c.pk}"
