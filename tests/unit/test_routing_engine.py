@@ -470,7 +470,7 @@ def test_solve_checks_a_problem_built_in_code() -> None:
 # -- property: any plan from either solver keeps the hard rules ----------------------------------
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000), n=st.integers(1, 14))
 def test_any_plan_keeps_the_hard_rules(seed: int, n: int) -> None:
     p = week(n, seed, policy=Policy(time_limit_seconds=5, max_iterations=150, seed=seed))

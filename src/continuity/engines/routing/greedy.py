@@ -36,7 +36,7 @@ def order(inst: Instance) -> list[int]:
 
 
 def route(inst: Instance) -> Routes:
-    """The greedy routes (also PyVRP's starting solution)."""
+    """The greedy routes (also the plan `solve` falls back to if it scores better)."""
     routes = Routes(inst)
     problem = inst.problem
     visits = problem.visits

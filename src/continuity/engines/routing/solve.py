@@ -24,9 +24,10 @@ The encoding (see docs/engines/routing.md and ADR 0023):
   the unplanned cost, less the outside-preferred cost for a copy outside her preferred times: a
   visit left out costs its prize, and a copy outside her preferred times earns less.
 - **Integers.** PyVRP works in integers: costs are scaled by 1,000 (thousandths of a minute), time
-  is whole minutes. PyVRP's penalties for time warp and excess load are scaled by the same 1,000,
-  or an unplanned visit's prize outweighs any lateness and the search never leaves infeasible
-  solutions. The plan is then re-scored from the problem by `score.evaluate`, with the exact
+  is whole minutes. The ceiling on PyVRP's penalties for time warp and excess load is scaled by
+  the same 1,000, and they are updated every 100 solutions: with the defaults an unplanned visit's
+  prize outweighs any lateness and a large week's search never leaves infeasible solutions. The
+  plan is then re-scored from the problem by `score.evaluate`, with the exact
   travel.
 - PyVRP starts as it does by default (a random solution improved by a local search; starting from
   the greedy routes measured worse) and searches until `policy.time_limit_seconds` after `solve`
@@ -77,8 +78,7 @@ from continuity.engines.routing.score import score
 COST_SCALE = 1000  # PyVRP distances are whole thousandths of a minute of cost
 NEAREST = 50  # neighbours by travel and time, as PyVRP's own granular neighbourhood
 SAME_CARERS = 30  # and visits of women who share her named midwife or buddy
-PENALTY_START = 1.0  # see `search`
-PENALTY_UPDATE = 500
+PENALTY_UPDATE = 100  # solutions between penalty updates (see `search`)
 
 
 class Encoding:
@@ -281,10 +281,12 @@ def search(
     limit from now), but searches for at least a tenth of the time limit."""
     limit = problem.policy.time_limit_seconds
     deadline = time.perf_counter() + limit if deadline is None else deadline
-    # PyVRP's default penalties suit distances measured in time units. Ours are thousandths of a
-    # minute, and an unplanned visit's prize is thousands of minutes: with the default ceiling, a
-    # prize outweighs any lateness and the search can stay among infeasible solutions for good.
-    # So the ceiling is scaled with the costs, and the search starts PENALTY_START × the default.
+    # Penalties for time warp and excess load. PyVRP's defaults suit distances in time units; ours
+    # are thousandths of a minute and an unplanned visit's prize is thousands of minutes. With the
+    # default ceiling a prize outweighs any lateness, and on a large week the search stays among
+    # infeasible solutions for good. So the ceiling is scaled with the costs, the search starts
+    # from PyVRP's usual penalties, and they are updated every PENALTY_UPDATE solutions (PyVRP:
+    # 500) so that they adapt within a few seconds even when iterations are slow.
     base = PenaltyParams()
     params = SolveParams(
         penalty=replace(
@@ -293,15 +295,14 @@ def search(
             solutions_between_updates=PENALTY_UPDATE,
         )
     )
-    start = base.min_penalty + (base.max_penalty - base.min_penalty) / 2 * PENALTY_START
+    initial_penalties = base.midpoint_penalties
     data = enc.data
     rng = RandomNumberGenerator(seed=problem.policy.seed)
     ls = LocalSearch(data, rng, enc.neighbours(), PerturbationManager(params.perturbation))
     for op in params.operators:
         if op.supports(data):
             ls.add_operator(op(data))
-    initial_penalties = ([start] * data.num_load_dimensions, start, start)
-    penalties = PenaltyManager(initial_penalties, params.penalty)
+    penalties = PenaltyManager(initial_penalties(data), params.penalty)
     if initial is None:
         random = Solution.make_random(data, rng)
         initial = ls(random, penalties.max_cost_evaluator(), exhaustive=True)
@@ -338,5 +339,5 @@ def solve(problem: Problem) -> Plan:
     if routes is not baseline:
         fallback = score(inst, baseline.assignment(), solver="pyvrp", seconds=0.0)
         if fallback.objective["total"] < plan.objective["total"] - 1e-9:
-            plan = fallback  # never worse than the baseline (only ever seen on tiny weeks)
+            plan = fallback  # never worse than the baseline
     return replace(plan, seconds=time.perf_counter() - began)
