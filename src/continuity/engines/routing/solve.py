@@ -325,7 +325,10 @@ def solve(problem: Problem) -> Plan:
         routes = baseline
     else:
         enc = Encoding(inst)
-        deadline = began + problem.policy.time_limit_seconds
+        # Keep back a little of the budget for the repair, fairness and scoring passes that
+        # follow the search, so the whole call stays inside the time limit.
+        limit = problem.policy.time_limit_seconds
+        deadline = began + limit - min(0.5, 0.05 * limit)
         routes = enc.routes(search(enc, problem, deadline=deadline).best)
         # Anything PyVRP left out that still fits goes in, cheapest first (rarely any).
         planned = routes.planned()
