@@ -107,3 +107,9 @@ def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
             anchor = f"{name}-day" if isinstance(field, NhsDateField) else name
             items.append({"text": str(message), "href": f"#{anchor}"})
     return items
+
+
+def add_action_error(form: forms.BaseForm, exc: Any) -> None:
+    """Show a refused action's message on its field (or at the top when it has none)."""
+    field = exc.field if getattr(exc, "field", None) in form.fields else None
+    form.add_error(field, exc.message)

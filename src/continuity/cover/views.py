@@ -5,7 +5,6 @@ query → render."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,25 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from continuity.core.audit import record_access_many
+from continuity.core.forms import add_action_error
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
 from continuity.cover import actions, ical, queries
 from continuity.cover.actions import ActionError, Pattern
 from continuity.cover.clock import monday_of
 from continuity.cover.forms import AbsenceForm, CallOutForm, DecisionForm, ShiftsForm
-from continuity.workforce.models import Midwife, RotaEntry
-
-
-def _me(request: HttpRequest) -> Midwife:
-    midwife = getattr(request.user, "midwife", None)
-    if midwife is None:
-        raise Http404
-    return midwife  # type: ignore[no-any-return]
-
-
-def _add_error(form: Any, exc: ActionError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+from continuity.workforce.models import RotaEntry
+from continuity.workforce.queries import own_midwife
 
 
 def _day_param(request: HttpRequest, name: str = "date") -> date:
@@ -50,7 +39,7 @@ def _day_param(request: HttpRequest, name: str = "date") -> date:
 
 @require("request_leave")
 def mine(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+    me = own_midwife(request.user)
     return render(
         request,
         "cover/mine.jinja",
@@ -67,7 +56,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @require("request_leave")
 def request_absence(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+    me = own_midwife(request.user)
     form = AbsenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,7 +69,7 @@ def request_absence(request: HttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ActionError as exc:
-            _add_error(form, exc)
+            add_action_error(form, exc)
         else:
             messages.success(request, _("Your request has been sent to your team leader."))
             return redirect("cover:mine")
@@ -96,7 +85,7 @@ def request_absence(request: HttpRequest) -> HttpResponse:
 def cancel_absence(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("cover:mine")
-    entry = queries.my_entry(_me(request), pk)
+    entry = queries.my_entry(own_midwife(request.user), pk)
     try:
         actions.cancel_leave(
             by=request.user,  # type: ignore[arg-type]
@@ -112,7 +101,7 @@ def cancel_absence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require("request_leave")
 def rota_ics(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+    me = own_midwife(request.user)
     response = HttpResponse(ical.rota_calendar(me), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-rota.ics"'
     response["Cache-Control"] = "no-store"
@@ -121,7 +110,7 @@ def rota_ics(request: HttpRequest) -> HttpResponse:
 
 @require("request_leave")
 def call_out(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+    me = own_midwife(request.user)
     form = CallOutForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,7 +123,7 @@ def call_out(request: HttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ActionError as exc:
-            _add_error(form, exc)
+            add_action_error(form, exc)
         else:
             messages.success(request, _("Your call-out has been recorded."))
             return redirect("cover:call-out-visits", pk=entry.pk)
@@ -149,7 +138,7 @@ def call_out(request: HttpRequest) -> HttpResponse:
 @require("request_leave")
 def call_out_visits(request: HttpRequest, pk: int) -> HttpResponse:
     """After a call-out: her next day's visits, each proposed to move to the woman's buddy."""
-    me = _me(request)
+    me = own_midwife(request.user)
     entry = queries.my_entry(me, pk)
     if entry.kind != RotaEntry.Kind.CALL_OUT:
         raise Http404
@@ -199,7 +188,7 @@ def call_out_visits(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require("request_leave")
 def covering(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+    me = own_midwife(request.user)
     rows = queries.covering_list(me)
     record_access_many(
         user=request.user,  # type: ignore[arg-type]
@@ -336,7 +325,7 @@ def record_absence(request: HttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ActionError as exc:
-            _add_error(form, exc)
+            add_action_error(form, exc)
         else:
             return redirect("cover:decide", pk=entry.pk)
     return render(
@@ -398,7 +387,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 url = reverse("cover:requests") + f"?team={entry.midwife.team.local_id}"
                 return redirect(url)
             except ActionError as exc:
-                _add_error(form, exc)
+                add_action_error(form, exc)
         covering = form.cleaned_data.get("covering") if hasattr(form, "cleaned_data") else None
     else:
         wanted = request.GET.get("covering")
@@ -458,7 +447,7 @@ def add_shifts(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except ActionError as exc:
-            _add_error(form, exc)
+            add_action_error(form, exc)
         else:
             messages.success(
                 request,

@@ -4,7 +4,6 @@ to move one and her preferred times. Thin: permission → form → action or que
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuity.core.audit import record_access, record_access_many
+from continuity.core.forms import add_action_error
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
 from continuity.cover import queries as cover_queries
@@ -23,23 +23,12 @@ from continuity.pregnancies.actions import ActionError
 from continuity.pregnancies.models import AvailabilityWindow, Contact
 from continuity.visits import actions, planner_queries, planning, presenters, queries
 from continuity.visits.forms import DAYS, MoveForm, OutcomeForm, TimesForm
-from continuity.workforce.models import Midwife
-
-
-def _me(request: HttpRequest) -> Midwife:
-    midwife = getattr(request.user, "midwife", None)
-    if midwife is None:
-        raise Http404
-    return midwife  # type: ignore[no-any-return]
-
-
-def _add_error(form: Any, exc: ActionError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+from continuity.workforce.queries import own_midwife
 
 
 @require("view_caseload")
 def today(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+    me = own_midwife(request.user)
     try:
         day = date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else None
     except ValueError:
@@ -76,7 +65,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @require("view_caseload")
 def outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    me = _me(request)
+    me = own_midwife(request.user)
     contact = queries.my_contact(me, pk)
     today_ = timezone.localdate()
     people = team_midwives(me.team, today_, today_)
@@ -96,7 +85,7 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ActionError as exc:
-            _add_error(form, exc)
+            add_action_error(form, exc)
         else:
             messages.success(request, _("The visit has been recorded."))
             local_day = timezone.localtime(contact.scheduled_start).date()
@@ -148,7 +137,7 @@ def ask_to_move(request: HttpRequest, pk: int) -> HttpResponse:
                 better_times=form.cleaned_data["better_times"],
             )
         except ActionError as exc:
-            _add_error(form, exc)
+            add_action_error(form, exc)
         else:
             messages.success(
                 request,
@@ -176,7 +165,7 @@ def preferred_times(request: HttpRequest) -> HttpResponse:
                 slots=form.chosen(),
             )
         except ActionError as exc:
-            _add_error(form, exc)
+            add_action_error(form, exc)
         else:
             messages.success(request, _("Your preferred times have been saved."))
             return redirect("visits:mine")
