@@ -242,8 +242,25 @@ def build(problem: Problem) -> Instance:
                     hi = min(p.end, max(h[1] for h in hits))
                     pieces.append(Piece(lo, hi, p.preferred))
         inst.reach.append(reach)
-        inst.pieces.append(pieces)
+        inst.pieces.append(_joined(pieces, ranges))
     return inst
+
+
+def _joined(pieces: list[Piece], ranges: list[tuple[int, int]]) -> list[Piece]:
+    """Join neighbouring pieces of the same kind when no shift could start the visit in the gap
+    between them (a night, say): exact, and fewer copies for the search to carry."""
+    out: list[Piece] = []
+    for piece in sorted(pieces, key=lambda p: p.start):
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.preferred == piece.preferred
+            and not any(lo < piece.start and hi > last.end for lo, hi in ranges)
+        ):
+            out[-1] = Piece(last.start, max(last.end, piece.end), last.preferred)
+        else:
+            out.append(piece)
+    return out
 
 
 def reason(inst: Instance, visit: int) -> str:
