@@ -485,3 +485,20 @@ def test_any_plan_keeps_the_hard_rules(seed: int, n: int) -> None:
         for q in plan.planned:
             rebuilt.setdefault(q.shift, []).append((q.visit, q.start))
         assert evaluate(p, rebuilt).objective == plan.objective
+
+
+def test_window_pieces_join_across_a_night_nobody_works() -> None:
+    """Two days' windows become one piece when no shift could start the visit overnight, but
+    stay apart when someone works that night."""
+    two_days = Visit(
+        id="v",
+        location=1,
+        duration=30,
+        windows=(Window(at(0, 8), at(0, 20)), Window(at(1, 8), at(1, 20))),
+        carers=("M1",),
+    )
+    days = [shift("M1", 0, 8, 20), shift("M1", 1, 8, 20)]
+    joined = build(problem([two_days], days)).pieces[0]
+    assert len(joined) == 1
+    night = build(problem([two_days], [*days, shift("M2", 0, 20, 31)])).pieces[0]
+    assert len(night) == 2

@@ -242,13 +242,21 @@ def build(problem: Problem) -> Instance:
                     hi = min(p.end, max(h[1] for h in hits))
                     pieces.append(Piece(lo, hi, p.preferred))
         inst.reach.append(reach)
-        inst.pieces.append(_joined(pieces, ranges))
+        # Any shift allowed to take the visit could start it in a gap, not just those that
+        # reach one of its windows, so the gaps are checked against all of them.
+        takers = [
+            inst.alone_range(vi, s)
+            for s in range(len(problem.shifts))
+            if inst.allowed[vi][inst.shift_midwife[s]]
+        ]
+        inst.pieces.append(_joined(pieces, takers))
     return inst
 
 
 def _joined(pieces: list[Piece], ranges: list[tuple[int, int]]) -> list[Piece]:
-    """Join neighbouring pieces of the same kind when no shift could start the visit in the gap
-    between them (a night, say): exact, and fewer copies for the search to carry."""
+    """Join neighbouring pieces of the same kind when no shift allowed to take the visit could
+    start it in the gap between them (a night nobody works): exact, and fewer copies for the
+    search to carry."""
     out: list[Piece] = []
     for piece in sorted(pieces, key=lambda p: p.start):
         last = out[-1] if out else None
