@@ -22,24 +22,19 @@ from continuity.engines.allocation.model import (
     Problem,
     Woman,
 )
+from continuity.engines.fields import Fields
 
 MAX_WEEKS_AHEAD = 44  # an EDD further away than this cannot belong to a booked pregnancy
 
 
+_fields = Fields(AllocationInputError)
+_obj = _fields.object
+_list = _fields.list
+_bool = _fields.boolean
+
+
 def _fail(path: str, message: str) -> AllocationInputError:
     return AllocationInputError(path, message)
-
-
-def _obj(value: Any, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _fail(path, "must be an object")
-    return value
-
-
-def _list(value: Any, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise _fail(path, "must be a list")
-    return value
 
 
 def _str(value: Any, path: str, *, optional: bool = False) -> str | None:
@@ -79,12 +74,6 @@ def _int(value: Any, path: str, *, minimum: int = 0) -> int:
         raise _fail(path, "must be a whole number")
     if value < minimum:
         raise _fail(path, f"must be at least {minimum}")
-    return value
-
-
-def _bool(value: Any, path: str) -> bool:
-    if not isinstance(value, bool):
-        raise _fail(path, "must be true or false")
     return value
 
 

@@ -41,6 +41,7 @@ from continuity.engines.cover.model import (
     Woman,
     WorkingTimeWarning,
 )
+from continuity.engines.fields import Fields
 
 TOP_LEVEL = ("policy", "teams", "midwives", "entries", "arrangements", "women", "pregnancies")
 _INSTANT_EXAMPLE = "2026-10-25T01:30:00+01:00"
@@ -59,20 +60,14 @@ class Document:
 # -- small readers ------------------------------------------------------------------------------
 
 
+_fields = Fields(CoverInputError)
+_obj = _fields.object
+_list = _fields.list
+_bool = _fields.boolean
+
+
 def _fail(path: str, message: str) -> CoverInputError:
     return CoverInputError(path, message)
-
-
-def _obj(value: Any, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _fail(path, "must be an object")
-    return value
-
-
-def _list(value: Any, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise _fail(path, "must be a list")
-    return value
 
 
 def _id(value: Any, path: str) -> str:
@@ -88,12 +83,6 @@ def _optional_id(value: Any, path: str) -> str | None:
 def _text(value: Any, path: str) -> str:
     if not isinstance(value, str):
         raise _fail(path, "must be a string")
-    return value
-
-
-def _bool(value: Any, path: str) -> bool:
-    if not isinstance(value, bool):
-        raise _fail(path, "must be true or false")
     return value
 
 

@@ -13,6 +13,7 @@ import math
 from dataclasses import fields
 from typing import Any
 
+from continuity.engines.fields import Fields
 from continuity.engines.routing.model import (
     Location,
     Midwife,
@@ -29,23 +30,16 @@ from continuity.engines.routing.model import (
 TOP_LEVEL = ("locations", "visits", "midwives", "shifts", "policy", "travel")
 
 
+_fields = Fields(RoutingInputError)
+_obj = _fields.object
+_list = _fields.list
+
+
 def _fail(path: str, message: str) -> RoutingInputError:
     return RoutingInputError(path, message)
 
 
 # -- small readers ------------------------------------------------------------------------------
-
-
-def _obj(value: Any, path: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise _fail(path, "must be an object")
-    return value
-
-
-def _list(value: Any, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise _fail(path, "must be a list")
-    return value
 
 
 def _str(value: Any, path: str) -> str:

@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from continuity.engines.fields import Fields
 from continuity.engines.gestation import format_weeks_days
 from continuity.engines.schedule.check import validate_schedule, validate_settings
 from continuity.engines.schedule.model import (
@@ -48,6 +49,11 @@ DEFAULT_SCHEDULE = "nice_ng201"
 # -- small readers ------------------------------------------------------------------------------
 
 
+_fields = Fields(ScheduleInputError)
+_list = _fields.list
+_bool = _fields.boolean
+
+
 def _obj(value: Any, path: str, allowed: Iterable[str], required: Iterable[str]) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ScheduleInputError(path, "must be an object")
@@ -66,12 +72,6 @@ def _at(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _list(value: Any, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ScheduleInputError(path, "must be a list")
-    return value
-
-
 def _text(value: Any, path: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ScheduleInputError(path, "must be a non-empty string")
@@ -83,12 +83,6 @@ def _optional_text(value: Any, path: str) -> str:
         return ""
     if not isinstance(value, str):
         raise ScheduleInputError(path, "must be a string")
-    return value
-
-
-def _bool(value: Any, path: str) -> bool:
-    if not isinstance(value, bool):
-        raise ScheduleInputError(path, "must be true or false")
     return value
 
 
