@@ -33,9 +33,14 @@ from continuity.notifications.notify import NotifyNotifier
 from continuity.notifications.reminders import (
     ReminderRun,
     queue_visit_reminders,
+    refresh_visit_reminder,
     reminder_reference,
 )
+from continuity.core.models import AuditEvent
+from continuity.cover.actions import move_visits
 from continuity.pregnancies.models import Contact, ContactProfessional
+from continuity.pregnancies.models.care import AttendanceCode
+from continuity.visits.actions import record_outcome
 from tests import factories
 from tests.fakes.notify import API_KEY
 
@@ -602,7 +607,9 @@ def test_reminders_are_queued_for_tomorrows_planned_visits_only(world, woman):
     assert queue_visit_reminders(NOW) == ReminderRun(queued=1)
     [message] = OutboxMessage.objects.all()
     assert message.template == "visit.reminder"
-    assert message.reference == f"visit-reminder-{tomorrow.pk}-2026-03-29T08:30:00+00:00"
+    assert message.reference == (
+        f"visit-reminder-{tomorrow.pk}-2026-03-29T08:30:00+00:00-m{world.midwife_a.pk}"
+    )
     assert message.reference == reminder_reference(tomorrow)
     assert message.channel == "sms"
     assert message.created_by is None
@@ -620,18 +627,70 @@ def test_reminders_are_idempotent_and_a_moved_visit_gets_a_new_one(world, woman)
     contact = visit(world.pregnancy_a, at(29, 9, 30), midwife=world.midwife_a)
     assert queue_visit_reminders(NOW).queued == 1
     assert queue_visit_reminders(NOW) == ReminderRun(already_queued=1)
-    assert OutboxMessage.objects.count() == 1
+    first = OutboxMessage.objects.get()
 
     contact.scheduled_start = at(29, 14)
     contact.save()
-    assert queue_visit_reminders(NOW) == ReminderRun(queued=1)
-    references = set(OutboxMessage.objects.values_list("reference", flat=True))
-    assert references == {
-        f"visit-reminder-{contact.pk}-2026-03-29T08:30:00+00:00",
-        f"visit-reminder-{contact.pk}-2026-03-29T13:00:00+00:00",
-    }
+    # The action that moved it refreshes the reminder: the old time is withdrawn, the new queued.
+    assert refresh_visit_reminder(contact.pk, by=None, now=NOW) == (1, True)
+    assert reload(first).status == Status.WITHDRAWN
     moved = OutboxMessage.objects.get(reference=reminder_reference(contact))
+    assert moved.status == Status.QUEUED
+    assert moved.reference == (
+        f"visit-reminder-{contact.pk}-2026-03-29T13:00:00+00:00-m{world.midwife_a.pk}"
+    )
     assert moved.personalisation["visit_time"] == "14:00"
+    assert queue_visit_reminders(NOW) == ReminderRun(already_queued=1)
+    assert refresh_visit_reminder(contact.pk, by=None, now=NOW) == (0, False)  # nothing to do
+
+
+def test_a_visit_given_to_her_buddy_gets_a_reminder_naming_the_buddy(world, woman):
+    contact = visit(world.pregnancy_a, at(29, 9, 30), midwife=world.midwife_a)
+    queue_visit_reminders(NOW)
+    first = OutboxMessage.objects.get()
+    assert first.personalisation["midwife"] == "Ann Named"
+    move_visits(
+        by=world.leader_a.user,
+        moves=[(contact, world.buddy_a)],
+        from_midwife=world.midwife_a,
+        reason="Called out overnight",
+    )
+    assert reload(first).status == Status.WITHDRAWN  # withdrawn by the action itself
+    # The action ran on today's clock; on the day before the visit it queues the new one.
+    assert refresh_visit_reminder(contact.pk, by=None, now=NOW) == (0, True)
+    current = OutboxMessage.objects.get(status=Status.QUEUED)
+    assert current.personalisation["midwife"] == "Bea Buddy"
+    assert current.reference.endswith(f"-m{world.buddy_a.pk}")
+
+
+def test_a_cancelled_visit_has_its_reminder_withdrawn_and_never_sent(world, woman, notify):
+    contact = visit(world.pregnancy_a, at(29, 9, 30), midwife=world.midwife_a)
+    queue_visit_reminders(NOW)
+    message = OutboxMessage.objects.get()
+    record_outcome(
+        by=world.midwife_a.user,
+        contact=contact,
+        version=contact.version,
+        attendance=AttendanceCode.CANCELLED_BY_PATIENT,
+        attended_by=[],
+        note="She is staying with her mother",
+    )
+    assert reload(message).status == Status.WITHDRAWN
+    assert AuditEvent.objects.filter(action="message.withdrawn", object_id=str(message.pk)).exists()
+    assert queue_visit_reminders(NOW) == ReminderRun()  # not queued again
+    assert deliver_pending(now=timezone.now() + timedelta(seconds=1)) == (0, 0)
+    assert notify.sends() == []
+
+
+def test_a_reminder_already_being_sent_is_not_withdrawn(world, woman):
+    contact = visit(world.pregnancy_a, at(29, 9, 30), midwife=world.midwife_a)
+    queue_visit_reminders(NOW)
+    claim = claim_next(now=timezone.now() + timedelta(seconds=1))
+    assert claim is not None
+    contact.cancelled_at = NOW
+    contact.save()
+    assert refresh_visit_reminder(contact.pk, by=None, now=NOW) == (0, False)
+    assert reload(claim.message).status == Status.SENDING
 
 
 @pytest.mark.parametrize(
@@ -700,4 +759,4 @@ def test_queue_reminders_command_uses_tomorrow(world, woman, capsys):
     call_command("queue_reminders")
     out = capsys.readouterr().out
     assert "Queued 1 reminder(s); 0 already queued; 1 skipped" in out
-    assert OutboxMessage.objects.get().reference.endswith(start.astimezone(UTC).isoformat())
+    assert f"-{start.astimezone(UTC).isoformat()}-m" in OutboxMessage.objects.get().reference

@@ -21,6 +21,7 @@ from continuity.core.audit import audit
 from continuity.cover.clock import NonexistentTime, day_bounds, local_date, local_instant
 from continuity.cover.models import VisitFlag
 from continuity.notifications.actions import queue_message
+from continuity.notifications.reminders import refresh_visit_reminder
 from continuity.pregnancies.actions import ActionError, StaleRecord
 from continuity.pregnancies.models import Assignment, Contact, ContactProfessional, Pregnancy
 from continuity.workforce.models import CoverArrangement, Midwife, RotaEntry
@@ -490,5 +491,6 @@ def move_visits(
             changes={"from": from_midwife.professional_id, "to": to.professional_id},
             reason=reason,
         )
+        refresh_visit_reminder(contact.pk, by=by, now=now)
         moved += 1
     return moved

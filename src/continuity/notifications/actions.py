@@ -29,6 +29,7 @@ import logging
 import random
 import secrets
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -98,6 +99,20 @@ def queue_message(
         # robust: a failure after commit is logged, never turned into an error for the caller.
         transaction.on_commit(functools.partial(_enqueue_delivery, message.pk), robust=True)
     return message
+
+
+@transaction.atomic
+def withdraw_messages(*, by: User | None, messages: Iterable[OutboxMessage], reason: str) -> int:
+    """Take back messages not yet sent. Only a queued row can be withdrawn (compare-and-set); one
+    a worker has already claimed may reach her, as may any message already sent."""
+    withdrawn = 0
+    for message in messages:
+        if OutboxMessage.objects.filter(pk=message.pk, status=Status.QUEUED).update(
+            status=Status.WITHDRAWN, next_attempt_at=timezone.now()
+        ):
+            audit(by=by, action="message.withdrawn", obj=message, reason=reason)
+            withdrawn += 1
+    return withdrawn
 
 
 def _enqueue_delivery(pk: int) -> None:

@@ -32,6 +32,8 @@ class OutboxMessage(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Taken back before it was sent: what it said is no longer true (a visit moved).
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     # The woman's preferred channel → how we send. We cannot make phone calls, so "phone" falls
     # back to a letter, as does anything we do not recognise.
@@ -51,7 +53,7 @@ class OutboxMessage(models.Model):
     template = models.CharField(max_length=64)  # a key of templates.CATALOGUE
     personalisation = models.JSONField(default=dict, blank=True)
     channel = models.CharField(max_length=8, choices=Channel.choices)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from continuity.accounts.models import User
 from continuity.core.audit import audit
+from continuity.notifications.reminders import refresh_visit_reminder
 from continuity.pregnancies.actions import ActionError, StaleRecord
 from continuity.pregnancies.models import (
     AvailabilityWindow,
@@ -89,6 +90,8 @@ def record_outcome(
             "attended_by": [m.professional_id for m in attended_by],
         },
     )
+    if attendance in CANCELLED:
+        refresh_visit_reminder(locked.pk, by=by, now=now)
     return locked  # type: ignore[no-any-return]
 
 

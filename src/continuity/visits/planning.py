@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from continuity.accounts.models import User
 from continuity.core.audit import audit
 from continuity.engines import routing
+from continuity.notifications.reminders import refresh_visit_reminder
 from continuity.organisations.models import Team
 from continuity.pregnancies.actions import ActionError, StaleRecord
 from continuity.pregnancies.models import Contact, ContactProfessional
@@ -106,6 +107,7 @@ def publish(*, by: User, plan: WeekPlan, version: int) -> Published:
             ContactProfessional.objects.filter(contact=contact, midwife=midwife).delete()
             ContactProfessional.objects.create(contact=contact, midwife=midwife, team=midwife.team)
         audit(by=by, action="visit.replan", obj=contact, changes={**before, "after": item["start"]})
+        refresh_visit_reminder(contact.pk, by=by, now=now)
         moved += 1
         for request in MoveRequest.objects.filter(contact=contact, status=MoveRequest.Status.OPEN):
             request.status = MoveRequest.Status.DONE
