@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -13,9 +13,11 @@ from continuity.accounts.models import Role, User
 from continuity.core.models import AuditEvent
 from continuity.demo.generator import PERSONA_USERNAMES, DemoParams, generate
 from continuity.demo.load import DEMO_EDITION, DemoLoadError, flush_demo, load
+from continuity.demo.weeks import plan_demo_weeks
 from continuity.geography.models import LookupEdition
 from continuity.organisations.models import Team, Trust
-from continuity.pregnancies.models import Assignment, Pregnancy, PregnancyTransition
+from continuity.pregnancies.models import Assignment, Contact, Pregnancy, PregnancyTransition
+from continuity.visits.models import WeekPlan
 from continuity.workforce.models import Midwife
 
 TODAY = date(2025, 6, 18)
@@ -127,8 +129,9 @@ def _demo(*args: str) -> str:
 
 
 def test_demo_command_prints_counts_and_sign_ins():
-    out = _demo("--births", "150", "--seed", "2", "--today", "2025-06-18")
+    out = _demo("--births", "150", "--seed", "2", "--today", "2025-06-18", "--no-plan")
     assert "pregnancies.Pregnancy" in out and "Generated in" in out
+    assert "Planned and published" not in out
     for username in PERSONA_USERNAMES:
         assert f"\n{username} " in out
     assert "Team leader" in out
@@ -142,6 +145,10 @@ def test_demo_command_prints_counts_and_sign_ins():
     # --flush-demo replaces it.
     out = _demo("--births", "150", "--seed", "3", "--today", "2025-06-18", "--flush-demo")
     assert "Flushed the demo" in out and Trust.objects.count() == 1
+    # Without --no-plan each continuity team's week is planned and published.
+    continuity_teams = Team.objects.filter(care_model=Team.Model.CONTINUITY).count()
+    assert out.count("Week of 2025-06-16, team ") == continuity_teams
+    assert "Planned and published the teams' weeks" in out
 
 
 @pytest.mark.parametrize(
@@ -159,3 +166,29 @@ def test_demo_command_rejects_bad_arguments(args, message):
     with pytest.raises(CommandError, match=message):
         _demo(*args)
     assert not Trust.objects.exists()
+
+
+def test_demo_weeks_are_planned_and_published_for_every_continuity_team(small):
+    trust, _ = small
+    weeks = plan_demo_weeks(TODAY, seconds=0.5)
+    teams = list(Team.objects.filter(care_model=Team.Model.CONTINUITY))
+    mondays = {date(2025, 6, 16), date(2025, 6, 23)}
+    assert {(w.team, w.monday) for w in weeks} == {(t.local_id, m) for t in teams for m in mondays}
+    for team in teams:
+        published = WeekPlan.objects.filter(team=team, status=WeekPlan.Status.PUBLISHED)
+        assert {p.week_start for p in published} == mondays
+    next_week = [w for w in weeks if w.monday == date(2025, 6, 23)]
+    assert sum(w.planned for w in next_week) > 0
+    assert all(w.named_or_buddy <= w.planned for w in weeks)
+    # Every planned visit is written: booked in the team's week, with its midwife as lead.
+    start = datetime(2025, 6, 23, tzinfo=UTC) - timedelta(hours=1)
+    end = start + timedelta(days=7, hours=2)
+    for plan in WeekPlan.objects.filter(week_start=date(2025, 6, 23), status="published"):
+        for item in plan.items:
+            if item["midwife"] is None or item["contact"] is None:
+                continue
+            contact = Contact.objects.get(pk=item["contact"])
+            assert start <= contact.scheduled_start <= end
+            assert contact.scheduled_start == datetime.fromisoformat(item["start"])
+            lead = contact.activities.get(is_lead=True)
+            assert lead.midwife.professional_id == item["midwife"]

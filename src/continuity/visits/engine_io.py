@@ -101,7 +101,10 @@ def _kind(due: DueContact) -> str:
     )
 
 
-def build_week(team: Team, monday: date, now: datetime | None = None) -> Week:
+def build_week(
+    team: Team, monday: date, now: datetime | None = None, *, seconds: float | None = None
+) -> Week:
+    """The team's week as a routing problem; `seconds` overrides the PLANNER_SECONDS budget."""
     now = now or timezone.now()
     start, end = day_bounds(monday, monday + timedelta(days=6))
     horizon = int((end - start).total_seconds() // 60)
@@ -310,7 +313,8 @@ def build_week(team: Team, monday: date, now: datetime | None = None) -> Week:
                     woman=str(a.pregnancy_id),
                 )
             )
-    seconds = float(settings.CONTINUITY.get("PLANNER_SECONDS", 5))
+    if seconds is None:
+        seconds = float(settings.CONTINUITY.get("PLANNER_SECONDS", 5))
     # A place without coordinates (no postcode match, a team without a base) stands at the
     # middle of the known ones; with none known at all, travel is taken as nil.
     known = [x for x in locations if x.lat is not None and x.lon is not None]

@@ -22,11 +22,18 @@ from continuity.visits.models import MoveRequest, WeekPlan
 from continuity.workforce.models import Midwife
 
 
-def run_planner(*, by: User, team: Team, monday: date, now: datetime | None = None) -> WeekPlan:
+def run_planner(
+    *,
+    by: User,
+    team: Team,
+    monday: date,
+    now: datetime | None = None,
+    seconds: float | None = None,
+) -> WeekPlan:
     """Plan the team's week with the routing engine and keep it as a draft to review."""
     if monday.weekday() != 0:
         raise ActionError(_("A week starts on a Monday"))
-    week = engine_io.build_week(team, monday, now)
+    week = engine_io.build_week(team, monday, now, seconds=seconds)
     try:
         plan = routing.solve(week.problem)
     except routing.RoutingInputError as exc:  # data the engine cannot plan with: say what

@@ -1,4 +1,5 @@
-"""`continuity demo --births N --seed S [--today YYYY-MM-DD] [--if-empty] [--flush-demo]`."""
+"""`continuity demo --births N --seed S [--today YYYY-MM-DD] [--if-empty] [--flush-demo]
+[--no-plan]`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from django.utils import timezone
 from continuity.accounts.models import Role
 from continuity.demo.generator import DemoParams, generate, summary
 from continuity.demo.load import DemoLoadError, flush_demo, load
+from continuity.demo.weeks import plan_demo_weeks
 from continuity.organisations.models import Trust
+from continuity.pregnancies.actions import ActionError
 
 MIN_BIRTHS = 100
 MAX_BIRTHS = 20_000
@@ -66,6 +69,11 @@ class Command(BaseCommand):
             "--flush-demo",
             action="store_true",
             help="first remove the existing demo trust, its women and its users",
+        )
+        parser.add_argument(
+            "--no-plan",
+            action="store_true",
+            help="do not plan and publish each continuity team's week after loading",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -125,8 +133,27 @@ class Command(BaseCommand):
             f"Generated in {generated:.1f} s, loaded in {loaded:.1f} s including the commit "
             f"(total {generated + loaded:.1f} s)"
         )
+        if not options["no_plan"]:
+            self._plan_weeks(today)
         rows = [(p.username, str(Role(p.role).label), p.description) for p in trust.personas]
         self._sign_ins(rows, password)
+
+    def _plan_weeks(self, today: date) -> None:
+        started = time.perf_counter()
+        try:
+            weeks = plan_demo_weeks(today)
+        except ActionError as exc:  # the demo is loaded; say why its weeks are not planned
+            self.stderr.write(f"The demo's weeks were not planned: {exc.message}")
+            return
+        for w in weeks:
+            self.stdout.write(
+                f"  Week of {w.monday.isoformat()}, team {w.team}: {w.planned:,} visits planned "
+                f"({w.named_or_buddy:,} with the named midwife or buddy), {w.unplanned:,} "
+                f"unplanned; published ({w.created:,} booked, {w.moved:,} moved)"
+            )
+        self.stdout.write(
+            f"Planned and published the teams' weeks in {time.perf_counter() - started:.1f} s"
+        )
 
     @staticmethod
     def _existing_personas() -> list[tuple[str, str, str]]:
