@@ -31,7 +31,9 @@ from continuity.engines.routing import (
 from continuity.engines.routing.instance import build, split, travel_matrix
 
 DAY = 24 * 60
-FAST = Policy(time_limit_seconds=0.3, seed=3)
+# Exact minutes (start_step=1) so tests can state the earliest-start schedule; the step has
+# its own tests.
+FAST = Policy(time_limit_seconds=0.3, seed=3, start_step=1)
 SOLVERS = [solve, solve_greedy]
 
 
@@ -459,6 +461,50 @@ def test_a_fractional_leg_starts_the_next_visit_on_the_next_whole_minute() -> No
         plan = solver(p)
         assert by_visit(plan)["A"][1] == 6
         assert plan.planned[0].travel_before == pytest.approx(5.4083, abs=1e-4)
+
+
+def _one_visit(window: Window, *, preferred: tuple[Window, ...] = (), step: int = 5) -> Problem:
+    return Problem(
+        locations=(Location(x=0, y=0), Location(x=3, y=4.5)),  # 5.408... minutes away: arrive 6
+        visits=(Visit("A", 1, 10, windows=(window,), preferred=preferred),),
+        midwives=(Midwife("M1"),),
+        shifts=(Shift("M1", 0, 100, 0, 0),),
+        policy=replace(FAST, start_step=step),
+    )
+
+
+def test_starts_go_on_the_policys_grid_when_the_route_allows() -> None:
+    for solver in SOLVERS:
+        assert by_visit(solver(_one_visit(Window(0, 100))))["A"][1] == 10
+        assert by_visit(solver(_one_visit(Window(0, 100), step=15)))["A"][1] == 15
+        assert by_visit(solver(_one_visit(Window(0, 100), step=1)))["A"][1] == 6
+
+
+def test_a_start_stays_off_the_grid_rather_than_break_a_window_or_leave_her_times() -> None:
+    for solver in SOLVERS:
+        # The window closes at minute 8: 10 would be outside it.
+        assert by_visit(solver(_one_visit(Window(0, 8))))["A"][1] == 6
+        # She prefers 0-8: 10 is inside the window but outside her times.
+        plan = solver(_one_visit(Window(0, 100), preferred=(Window(0, 8),)))
+        assert by_visit(plan)["A"][1] == 6 and plan.planned[0].in_preferred
+
+
+def test_rounding_a_start_never_makes_a_later_visit_or_the_shift_end_late() -> None:
+    # B must start by 47: A at 6 (not 10) leaves B reachable at 6 + 30 + 11 = 47.
+    p = Problem(
+        locations=(Location(x=0, y=0), Location(x=3, y=4.5), Location(x=3, y=15.5)),
+        visits=(
+            Visit("A", 1, 30, windows=(Window(0, 100),), carers=("M1",)),
+            Visit("B", 2, 10, windows=(Window(0, 47),), carers=("M1",)),
+        ),
+        midwives=(Midwife("M1"),),
+        shifts=(Shift("M1", 0, 200, 0, 0),),
+        policy=replace(FAST, start_step=5),
+    )
+    plan = solve(p)
+    starts = by_visit(plan)
+    assert not plan.unplanned
+    assert starts["A"][1] == 6 and starts["B"][1] == 47
 
 
 def test_solve_checks_a_problem_built_in_code() -> None:

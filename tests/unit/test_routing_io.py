@@ -212,6 +212,8 @@ def test_the_example_plans_as_documented() -> None:
         (["policy", "seed"], 1.5, "policy.seed", "whole number"),
         (["policy", "evening_start"], 2000, "policy.evening_start", "minute of the day"),
         (["policy", "max_iterations"], 0, "policy.max_iterations", "at least 1"),
+        (["policy", "start_step"], 0, "policy.start_step", "1 to 60 minutes"),
+        (["policy", "start_step"], 7.5, "policy.start_step", "whole number"),
         (["policy"], [], "policy", "must be an object"),
         (["visits"], {"V1": {}}, "visits", "must be a list"),
         (["shifts"], _DELETE, "shifts", "is required"),

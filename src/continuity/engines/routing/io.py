@@ -89,7 +89,7 @@ def _unknown_keys(raw: dict[str, Any], allowed: set[str] | tuple[str, ...], path
 # -- reading ------------------------------------------------------------------------------------
 
 
-_POLICY_INTS = {"evening_start", "seed"}
+_POLICY_INTS = {"evening_start", "seed", "start_step"}
 
 
 def policy_from_dict(raw: Any, path: str = "policy") -> Policy:
@@ -239,6 +239,9 @@ def _check_policy(p: Policy) -> None:
         if f.name in ("speed_kmh", "circuity", "time_limit_seconds"):
             if value <= 0:
                 raise _fail(where, "must be more than 0")
+        elif f.name == "start_step":
+            if not 1 <= value <= 60:
+                raise _fail(where, "must be 1 to 60 minutes")
         elif f.name == "evening_start":
             if not 0 <= value <= 24 * 60:
                 raise _fail(where, "must be a minute of the day, 0 to 1440")

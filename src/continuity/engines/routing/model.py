@@ -96,6 +96,8 @@ class Policy:
     # Fairness: per minute of evening (from 18:00) or weekend visiting above the team's mean.
     unsocial_fairness_cost: float = 0.0
     evening_start: int = 18 * 60  # minute of the day
+    # Visits start on this grid of minutes (09:05, not 09:03) where the route allows it; 1 = any.
+    start_step: int = 5
     speed_kmh: float = 24.0  # urban driving, used with coordinates
     circuity: float = 1.3  # road distance / straight-line distance
     time_limit_seconds: float = 10.0

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
-from continuity.engines.routing.instance import EPS, Instance, unsocial
+from continuity.engines.routing.instance import EPS, Instance, in_preferred, unsocial
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,12 +228,43 @@ class Routes:
         return {x.visit for stops in self.stops for x in stops}
 
     def assignment(self) -> dict[int, list[tuple[str, int]]]:
+        """Each shift's visits in order with their starts, tidied to the policy's step."""
         visits = self.inst.problem.visits
         return {
-            shift: [(visits[x.visit].id, t) for x, t in zip(stops, self._early[shift], strict=True)]
+            shift: [(visits[x.visit].id, t) for x, t in zip(stops, self.tidy(shift), strict=True)]
             for shift, stops in enumerate(self.stops)
             if stops
         }
+
+    def tidy(self, shift: int) -> list[int]:
+        """Starts on the `start_step` grid where the route allows: each visit starts at its
+        earliest time rounded up to the step, unless that is after its latest start (which would
+        make a later visit or the end of the shift late), takes it out of her preferred times, or
+        makes it an evening or weekend visit when it was not. Then it keeps the earliest time.
+        Travel and the order are unchanged, so the objective is too."""
+        inst = self.inst
+        step = inst.policy.start_step
+        early, late = self._early[shift], self._late[shift]
+        if step <= 1:
+            return list(early)
+        s = inst.problem.shifts[shift]
+        visits = inst.problem.visits
+        out: list[int] = []
+        t, loc = s.start, s.start_location
+        for k, stop in enumerate(self.stops[shift]):
+            v = visits[stop.visit]
+            piece = inst.pieces[stop.visit][stop.piece]
+            start = max(t + int(inst.minutes[loc, v.location]), piece.start)
+            rounded = -(-start // step) * step
+            keep = (
+                rounded <= late[k]
+                and (in_preferred(v, rounded) or not in_preferred(v, start))
+                and unsocial(rounded, inst.policy) == unsocial(start, inst.policy)
+            )
+            start = rounded if keep else start
+            out.append(start)
+            t, loc = start + v.duration, v.location
+        return out
 
     def unsocial_minutes(self) -> list[int]:
         inst = self.inst
