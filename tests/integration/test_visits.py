@@ -4,6 +4,7 @@ to move one and her preferred times, and the team leader's week planner."""
 from __future__ import annotations
 
 import html
+import math
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -115,11 +116,12 @@ def test_today_shows_her_visits_that_day_in_order_with_address_and_drive(day_wor
     travel = TravelModel()
     legs = [(Point(*BASE), Point(*HOME_A)), (Point(*HOME_A), Point(*HOME_C))]
     for a, b in legs:
-        minutes = f"{travel.minutes(a, b):.0f}"
+        minutes = math.floor(travel.minutes(a, b) + 0.5)
         km = f"{distance_km(a, b) * travel.circuity:.1f}"
-        assert f"About {minutes} minutes' drive ({km} km) from the last stop" in text
-    total = sum(travel.minutes(a, b) for a, b in legs)
-    assert f"about {total:.0f} minutes of driving" in text
+        drive = "minute's" if minutes == 1 else "minutes'"
+        assert f"About {minutes} {drive} drive ({km} km) from the last stop" in text
+    total = math.floor(sum(travel.minutes(a, b) for a, b in legs) + 0.5)
+    assert f"about {total} minutes of driving" in text
 
 
 def test_today_lists_access_to_each_woman_shown(day_world, client_for):
