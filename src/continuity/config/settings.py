@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "continuity.allocation",
     "continuity.cover",
     "continuity.visits",
+    "continuity.assurance",
     "continuity.demo",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("continuity.allocation.urls")),
     path("", include("continuity.cover.urls")),
     path("", include("continuity.visits.urls")),
+    path("", include("continuity.assurance.urls")),
     path("my/", include("continuity.portal.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -27,7 +27,13 @@ from continuity.engines.schedule import (
     load_schedule,
 )
 from continuity.organisations.models import Team
-from continuity.pregnancies.models import Assignment, AvailabilityWindow, Contact
+from continuity.pregnancies.models import (
+    Assignment,
+    AvailabilityWindow,
+    Contact,
+    LabourRecord,
+    Pregnancy,
+)
 from continuity.visits.models import MoveRequest
 from continuity.workforce.models import Midwife, RotaEntry
 
@@ -49,7 +55,11 @@ def schedule_name() -> str:
 
 def facts(assignment: Assignment) -> PregnancyFacts:
     p = assignment.pregnancy
-    labour = getattr(p, "labour", None)
+    return pregnancy_facts(p, getattr(p, "labour", None))
+
+
+def pregnancy_facts(p: Pregnancy, labour: LabourRecord | None) -> PregnancyFacts:
+    """What the schedule engine needs to know about a pregnancy and its labour, if any."""
     birth_at = labour.birth_at if labour is not None else None
     home = labour is not None and labour.setting == "home"
     # Transfer home is not recorded yet: a day after a hospital birth stands in for it.
