@@ -179,6 +179,19 @@ def test_priority_women_are_more_likely_on_continuity(trust):
     assert share(priority) > share(others) + 0.05
 
 
+def test_some_women_offered_continuity_decline_it(trust):
+    continuity = {t.local_id for t in trust.teams if t.care_model == "continuity"}
+    declined = [p for p in trust.pregnancies if p.declined is not None]
+    offered = declined + [p for p in trust.pregnancies if p.care_model == "continuity"]
+    assert 0.02 < len(declined) / len(offered) < 0.12
+    for p in declined:
+        team, day = p.declined
+        assert team in continuity and p.care_model == "traditional"
+        assert day <= TODAY and all(a.named_midwife is None for a in p.assignments)
+        assert "Declined continuity" in p.assignments[0].reason
+    assert trust.counts()["allocation.AllocationDecision"] == len(declined)
+
+
 def test_every_stage_is_represented(trust):
     statuses = Counter(p.status for p in trust.pregnancies)
     for status in ("booked", "antenatal", "postnatal", "discharged", "transferred_out", "ended"):

@@ -41,6 +41,7 @@ TRADITIONAL_BIRTHS_PER_WTE_YEAR: Final = 45
 CONTINUITY_SHARE: Final = 0.30  # share of births the default number of teams is sized for
 CONTINUITY_SHARE_CAP: Final = 0.45  # never more than this share of a month's women
 ALLOCATION_LAG_DAYS: Final = (10, 16)  # booking → named midwife allocated
+DECLINE_RATE: Final = 0.06  # offered continuity of carer, she chose the community team
 FUTURE_CONTACT_DAYS: Final = 42
 ROTA_PAST_DAYS: Final = 28
 ROTA_FUTURE_DAYS: Final = 56
@@ -294,6 +295,9 @@ class DemoPregnancy:
     def current_assignment(self) -> DemoAssignment:
         return self.assignments[-1]
 
+    # Offered continuity of carer and declined it: (team offered, date), else None.
+    declined: tuple[str, date] | None = None
+
 
 @dataclass(frozen=True, slots=True)
 class DemoRotaEntry:
@@ -353,6 +357,7 @@ class DemoTrust:
                 len(x.labour.professionals) for x in p if x.labour is not None
             ),
             "pregnancies.AvailabilityWindow": sum(len(x.availability) for x in p),
+            "allocation.AllocationDecision": sum(1 for x in p if x.declined is not None),
         }
 
     def persona_midwife(self, username: str) -> DemoMidwife:
@@ -825,6 +830,7 @@ class _Preg:
     place: str = "undecided"
     discharge: date | None = None  # date care ends (discharge, loss or transfer)
     pinned: bool = False
+    declined: str | None = None  # the continuity team she was offered and declined
 
 
 def _ga_at_booking(rng: random.Random) -> int:
@@ -1057,6 +1063,7 @@ def _allocate(
     for p in pregs:
         pools[_month(p.edd)].append(p)
     team_pos = [(t, t.base_lat, t.base_lon) for t in cont]
+    declines = _stream(params, "declines")
 
     for month in sorted(pools):
         pool = pools[month]
@@ -1079,6 +1086,9 @@ def _allocate(
             if p.pinned:
                 nearest = ["T01"]
             if taken >= cap_total and not p.pinned:
+                continue
+            if not p.pinned and p.alloc <= params.today and declines.random() < DECLINE_RATE:
+                p.declined = nearest[0]  # offered a place and chose the community team
                 continue
             for tid in nearest:
                 team = next(t for t in cont if t.local_id == tid)
@@ -1170,6 +1180,10 @@ class _CareBuilder:
         for m in midwives.values():
             self.team_members[m.team].append(m)
         self.attendance = _Chooser(ATTENDANCE_PAST)
+        # Hospital contacts (day unit, consultant clinic) are seen by the hospital's midwives.
+        self.hospital_team = next(
+            (t.local_id for t in teams.values() if t.care_model == "traditional"), None
+        )
 
     # -- who is caring for her on a day --------------------------------------------------
     def named_on(self, p: _Preg, day: date) -> str | None:
@@ -1236,6 +1250,7 @@ class _CareBuilder:
             contacts=contacts,
             labour=labour,
             availability=self.availability(p),
+            declined=(p.declined, p.alloc) if p.declined else None,
         )
 
     def transitions(self, p: _Preg) -> tuple[str, tuple[DemoTransition, ...], str]:
@@ -1281,6 +1296,8 @@ class _CareBuilder:
             reason = (
                 "Booked; awaiting allocation"
                 if p.care_model == "continuity"
+                else "Declined continuity of carer; with the community team"
+                if p.declined
                 else "Booked with the community team"
             )
             return (DemoAssignment(p.team, None, None, booked_at, None, reason),)
@@ -1424,7 +1441,9 @@ class _CareBuilder:
             duration = 45 if cont else 30
             r = rng.random()
             if cont:
-                location = "home" if r < 0.6 else "clinic" if r < 0.95 else "hospital"
+                # Women with complex needs spend more of their pregnancy at hospital clinics.
+                hospital = 0.20 if p.risk == "high" else 0.05
+                location = "home" if r < 0.6 else "clinic" if r < 1 - hospital else "hospital"
             else:
                 location = "clinic" if r < 0.7 else "home" if r < 0.9 else "hospital"
         medium = "face_to_face"
@@ -1432,6 +1451,8 @@ class _CareBuilder:
             medium = "telephone" if rng.random() < 0.8 else "video"
             location = "other"
         lead = self.who(p, day)
+        if cont and location == "hospital" and self.hospital_team is not None:
+            lead = self.other_member(self.hospital_team, day, ())
         pros = [lead]
         if rng.random() < 0.04:  # a colleague or student alongside
             pros.append(self.other_member(p.team, day, (lead,)))

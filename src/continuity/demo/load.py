@@ -20,6 +20,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from continuity.accounts.models import Role, User
+from continuity.allocation.models import AllocationDecision
 from continuity.core.audit import audit
 from continuity.core.models import AccessEvent, AuditEvent
 from continuity.demo.generator import PERSONA_USERNAMES, DemoTrust, at_local
@@ -492,6 +493,27 @@ def _load(trust: DemoTrust, password: str) -> tuple[dict[str, int], int]:
         for a in p.assignments
     )
     note(Assignment, table.count)
+    # Women offered continuity of carer who chose the community team, decided by the manager.
+    table = _Table(
+        AllocationDecision,
+        ("pregnancy_id", "kind", "team_id", "reason", "suggestion", "decided_at", "decided_by_id"),
+        now,
+    )
+    decider = users["manager"].pk
+    table.insert(
+        (
+            preg_id[p.key],
+            AllocationDecision.Kind.DECLINED,
+            team_id[p.declined[0]],
+            "She chose care from the community team",
+            {},
+            at_local(p.declined[1], time(14, 0)),
+            decider,
+        )
+        for p in trust.pregnancies
+        if p.declined is not None
+    )
+    note(AllocationDecision, table.count)
     table = _Table(
         CarePlanRecord,
         (
@@ -629,6 +651,7 @@ def _load(trust: DemoTrust, password: str) -> tuple[dict[str, int], int]:
             Pregnancy,
             PregnancyTransition,
             Assignment,
+            AllocationDecision,
             CarePlanRecord,
             AvailabilityWindow,
             Contact,
