@@ -1087,12 +1087,13 @@ def _allocate(
                 nearest = ["T01"]
             if taken >= cap_total and not p.pinned:
                 continue
-            if not p.pinned and p.alloc <= params.today and declines.random() < DECLINE_RATE:
-                p.declined = nearest[0]  # offered a place and chose the community team
-                continue
             for tid in nearest:
                 team = next(t for t in cont if t.local_id == tid)
                 if used[(tid, month)] < capacity(team, month) or p.pinned:
+                    offered = not p.pinned and p.alloc <= params.today
+                    if offered and declines.random() < DECLINE_RATE:
+                        p.declined = tid  # offered a place; she chose the community team
+                        break
                     used[(tid, month)] += 1
                     taken += 1
                     p.team, p.care_model = tid, "continuity"
