@@ -1370,7 +1370,11 @@ class _CareBuilder:
                 DemoCarePlan(birth_plan, "06", indicator, pers, prof, p.team, p.hoc, setting)
             )
         if p.outcome == "birth":
+            # The postnatal section is planned at the 36-week planning point where there is time
+            # (continuity midwives usually do), otherwise agreed just after the birth.
             post_plan = p.event + timedelta(days=_ri(rng, 0, 2))
+            if rng.random() < (0.8 if cont else 0.4):
+                post_plan = min(post_plan, reach(_ri(rng, 248, 262)))
             if post_plan <= today:
                 pers = "Y" if rng.random() < (0.75 if cont else 0.5) else "N"
                 prof = self.named_on(p, post_plan) if cont else None
