@@ -168,8 +168,8 @@ def test_demo_command_rejects_bad_arguments(args, message):
     assert not Trust.objects.exists()
 
 
-def test_demo_weeks_are_planned_and_published_for_every_continuity_team(small):
-    trust, _ = small
+@pytest.mark.usefixtures("small")
+def test_demo_weeks_are_planned_and_published_for_every_continuity_team():
     weeks = plan_demo_weeks(TODAY, seconds=0.5)
     teams = list(Team.objects.filter(care_model=Team.Model.CONTINUITY))
     mondays = {date(2025, 6, 16), date(2025, 6, 23)}

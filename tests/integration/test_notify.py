@@ -19,6 +19,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from continuity.core.models import AuditEvent
+from continuity.cover.actions import move_visits
 from continuity.notifications import templates
 from continuity.notifications.actions import (
     claim_next,
@@ -36,8 +38,6 @@ from continuity.notifications.reminders import (
     refresh_visit_reminder,
     reminder_reference,
 )
-from continuity.core.models import AuditEvent
-from continuity.cover.actions import move_visits
 from continuity.pregnancies.models import Contact, ContactProfessional
 from continuity.pregnancies.models.care import AttendanceCode
 from continuity.visits.actions import record_outcome
