@@ -20,6 +20,8 @@ Two parts, in one run, every solver on the same instances with the same time bud
    - greedy: `solve_greedy` ("each midwife routes her own women, repair to buddy, then team");
    - pyvrp-cf: `solve` on the same problem with the carers and the preferred windows removed —
      the continuity-free travel reference;
+   - pyvrp-cf-times: the same with her preferred windows kept, so only continuity is removed (a
+     like-for-like diagnostic; the goal is judged against the lower references);
    - vroom-cf: VROOM (pyvroom, exploration level 5, one thread, timeout = the budget),
      continuity-free: the same matrix, time in whole minutes rounded up, cost in exact seconds;
    - ortools: OR-Tools routing with continuity as per-vehicle arc costs (named 0 / buddy / team,
@@ -449,9 +451,13 @@ def _week(seed: int, budget: float) -> Week:
     return Week(seed=seed, problem=problem, on_leave=ids[leave], women=women)
 
 
-def _continuity_free(problem: Any) -> Any:
+def _continuity_free(problem: Any, *, keep_times: bool = False) -> Any:
     return replace(
-        problem, visits=tuple(replace(v, carers=(), preferred=()) for v in problem.visits)
+        problem,
+        visits=tuple(
+            replace(v, carers=(), preferred=v.preferred if keep_times else ())
+            for v in problem.visits
+        ),
     )
 
 
@@ -742,6 +748,9 @@ def _team_week(budget: float, seeds: list[int]) -> list[dict[str, Any]]:
         ]
         cf = _run_ours(_continuity_free(problem), "pyvrp-cf", solve)
         answers.append(cf)
+        # Like for like: only continuity removed, her preferred times kept (a diagnostic).
+        like = _continuity_free(problem, keep_times=True)
+        answers.append(_run_ours(like, "pyvrp-cf-times", solve))
         answers.append(_vroom(problem, budget))
         answers.append(_ortools(problem, budget))
         for answer in answers:
