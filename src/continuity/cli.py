@@ -2,7 +2,8 @@
 
 `continuity demo --births 3000` is `manage.py demo --births 3000`;
 `continuity serve` runs the server. `continuity allocate`, `continuity cover` and
-`continuity plan-visits` run pure engines on JSON files without setting Django up.
+`continuity plan-visits`, `continuity measures` and `continuity spc` run pure engines on files
+without setting Django up. `continuity export-msds` is `manage.py export_msds`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,16 @@ def main(argv: list[str] | None = None) -> None:
         from continuity.engines.routing.cli import main as plan_visits
 
         sys.exit(plan_visits(args[1:]))
+    if args and args[0] == "measures":  # a pure engine: no database, no Django
+        from continuity.engines.measures.cli import main as measures
+
+        sys.exit(measures(args[1:]))
+    if args and args[0] == "spc":  # a pure engine: no database, no Django
+        from continuity.engines.spc.cli import main as spc
+
+        sys.exit(spc(args[1:]))
+    if args and args[0] == "export-msds":  # the management command's name has an underscore
+        args[0] = "export_msds"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "continuity.config.settings")
     from django.core.management import execute_from_command_line
 
