@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from continuity.accounts.models import Role, User
+from continuity.assurance.models import MeasureSnapshot
 from continuity.core.models import AuditEvent
 from continuity.demo.generator import PERSONA_USERNAMES, DemoParams, generate
 from continuity.demo.load import DEMO_EDITION, DemoLoadError, flush_demo, load
@@ -129,7 +130,9 @@ def _demo(*args: str) -> str:
 
 
 def test_demo_command_prints_counts_and_sign_ins():
-    out = _demo("--births", "150", "--seed", "2", "--today", "2025-06-18", "--no-plan")
+    out = _demo(
+        "--births", "150", "--seed", "2", "--today", "2025-06-18", "--no-plan", "--no-measures"
+    )
     assert "pregnancies.Pregnancy" in out and "Generated in" in out
     assert "Planned and published" not in out
     for username in PERSONA_USERNAMES:
@@ -149,6 +152,14 @@ def test_demo_command_prints_counts_and_sign_ins():
     continuity_teams = Team.objects.filter(care_model=Team.Model.CONTINUITY).count()
     assert out.count("Week of 2025-06-16, team ") == continuity_teams
     assert "Planned and published the teams' weeks" in out
+    assert "Computed the measures for 24 months" in out
+    assert MeasureSnapshot.objects.count() == 1
+    # Flushing removes them with the records they came from, even one a board member computed.
+    MeasureSnapshot.objects.update(computed_by=User.objects.get(username="board"))
+    out = _demo(
+        "--births", "150", "--seed", "4", "--today", "2025-06-18", "--flush-demo", "--no-plan"
+    )
+    assert MeasureSnapshot.objects.count() == 1 and "Flushed the demo" in out
 
 
 @pytest.mark.parametrize(

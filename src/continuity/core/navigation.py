@@ -27,6 +27,8 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         items.append((_("Week planner"), reverse("visits:planner")))
     if user.role == Role.BOARD:
         items.append((_("Service overview"), reverse("caseloads:overview")))
+    if user.role in (Role.TEAM_LEADER, Role.SERVICE_MANAGER, Role.BOARD):
+        items.append((_("Measures"), reverse("assurance:measures")))
     if user.role == Role.PRIVACY_OFFICER:
         items.append((_("Access review"), reverse("core:access-review")))
     if user.role == Role.WOMAN:

@@ -1840,8 +1840,9 @@ def generate(params: DemoParams) -> DemoTrust:
     pregs = _skeletons(_stream(params, "pregnancies"), params, city, sites)
     _pin_persona_woman(pregs, today)
     _allocate(_stream(params, "allocation"), params, pregs, teams, mws)
-    window_start = add_months(today, -14)
-    pregs = [p for p in pregs if p.discharge is None or p.discharge >= window_start]
+    # Every pregnancy due from the start of the window is kept, even if already discharged
+    # before it began: a cohort of women reaching 29 weeks is then complete from the window's
+    # first months, so the measures of those months are not skewed towards longer care.
 
     mw_index = {m.pid: m for m in mws}
     builder = _CareBuilder(

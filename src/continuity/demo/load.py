@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from continuity.accounts.models import Role, User
 from continuity.allocation.models import AllocationDecision
+from continuity.assurance.models import MeasureSnapshot
 from continuity.core.audit import audit
 from continuity.core.models import AccessEvent, AuditEvent
 from continuity.demo.generator import PERSONA_USERNAMES, DemoTrust, at_local
@@ -757,7 +758,8 @@ def _delete_all(model_list: Iterable[type[models.Model]]) -> dict[str, int]:
 
 def flush_demo() -> dict[str, int]:
     """Remove the demo trust: every trust, team, midwife, woman and record that refers to them,
-    the demo's users, their audit and access events, and the synthetic lookup edition.
+    the demo's users, their audit and access events, the measures computed from them and the
+    synthetic lookup edition.
 
     Meant for a demonstration database only. One transaction: all or nothing."""
     with transaction.atomic():
@@ -774,6 +776,9 @@ def flush_demo() -> dict[str, int]:
         n, _ = AuditEvent.objects.filter(actor_id__in=user_ids).delete()
         deleted[_label(AuditEvent)] = n
         deleted.update(_delete_all(_trust_models()))
+        # Measures computed from the demo's records describe data that no longer exists.
+        n, _ = MeasureSnapshot.objects.all().delete()
+        deleted[_label(MeasureSnapshot)] = n
         for edition in LookupEdition.objects.filter(name=DEMO_EDITION):
             Postcode.objects.filter(edition=edition).delete()
             LsoaDeprivation.objects.filter(edition=edition).delete()

@@ -1,5 +1,5 @@
 """`continuity demo --births N --seed S [--today YYYY-MM-DD] [--if-empty] [--flush-demo]
-[--no-plan]`."""
+[--no-plan] [--no-measures]`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from continuity.accounts.models import Role
+from continuity.assurance.compute import refresh as refresh_measures
 from continuity.demo.generator import DemoParams, generate, summary
 from continuity.demo.load import DemoLoadError, flush_demo, load
 from continuity.demo.weeks import plan_demo_weeks
@@ -69,6 +70,11 @@ class Command(BaseCommand):
             "--flush-demo",
             action="store_true",
             help="first remove the existing demo trust, its women and its users",
+        )
+        parser.add_argument(
+            "--no-measures",
+            action="store_true",
+            help="do not compute the continuity measures after loading",
         )
         parser.add_argument(
             "--no-plan",
@@ -135,6 +141,13 @@ class Command(BaseCommand):
         )
         if not options["no_plan"]:
             self._plan_weeks(today)
+        if not options["no_measures"]:
+            started = time.perf_counter()
+            snapshot = refresh_measures(by=None, today=today)
+            self.stdout.write(
+                f"Computed the measures for {len(snapshot.months)} months in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
         rows = [(p.username, str(Role(p.role).label), p.description) for p in trust.personas]
         self._sign_ins(rows, password)
 
