@@ -117,3 +117,10 @@ def test_a_manager_switches_between_her_teams(world, tracked, client_for):
     text = client.get("/continuity-at-risk/?team=TB").content.decode()
     assert "Hillside" in text and tracked.woman.full_name not in text
     assert client.get("/continuity-at-risk/?team=NOPE").status_code == 404
+
+
+def test_her_summary_shows_her_continuity_so_far(world, tracked, client_for):
+    text = client_for(world.midwife_a.user).get(f"/women/{tracked.woman.ref}/").content.decode()
+    assert "Continuity so far" in text
+    assert "2 of her 4 visits since her care plan were with her named midwife or team (50%)" in text
+    assert "At risk of falling below 70%" in text

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from continuity.assurance.tracking import pregnancy_share
 from continuity.core.audit import record_access
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
@@ -41,10 +42,11 @@ def woman(request: HttpRequest, ref: UUID) -> HttpResponse:
     )
     pregnancy = summary.get("pregnancy")
     card = contact_card(pregnancy) if pregnancy is not None else None
+    share = pregnancy_share(pregnancy) if pregnancy is not None else None
     return render(
         request,
         "pregnancies/woman.jinja",
-        {"page_title": str(found), "contact": card, **summary},
+        {"page_title": str(found), "contact": card, "continuity_share": share, **summary},
     )
 
 
