@@ -134,8 +134,9 @@ def spc_svg(
         parts.append(_marker(point.point_type, scale.x(i), scale.y(point.value), tip))
     step = max(1, -(-len(values) // 7))
     for i in range(0, len(values), step):
+        anchor = "end" if i == len(values) - 1 else "start" if i == 0 else "middle"
         parts.append(
-            f'<text x="{scale.x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
+            f'<text x="{scale.x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="{anchor}" '
             f'class="axis" {STYLE["axis"]}>{escape(labels[i])}</text>'
         )
     parts.append("</svg>")
