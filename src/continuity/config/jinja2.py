@@ -17,6 +17,7 @@ from continuity.allocation import presenters as allocation_presenters
 from continuity.core import presenters
 from continuity.core.forms import error_list
 from continuity.core.navigation import navigation_for
+from continuity.core.permissions import can
 from continuity.cover import presenters as cover_presenters
 from continuity.visits import presenters as visit_presenters
 
@@ -70,6 +71,7 @@ def environment(**options: Any) -> Environment:
             "unplanned_reason": visit_presenters.unplanned_text,
             "rest_rule_text": cover_presenters.rest_rule_text,
             "get_messages": get_messages,
+            "can": can,
             "settings": settings,
         }
     )

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "continuity.cover",
     "continuity.visits",
     "continuity.assurance",
+    "continuity.plans",
     "continuity.demo",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("continuity.cover.urls")),
     path("", include("continuity.visits.urls")),
     path("", include("continuity.assurance.urls")),
+    path("", include("continuity.plans.urls")),
     path("my/", include("continuity.portal.urls")),
     path("django-admin/", admin.site.urls),
 ]

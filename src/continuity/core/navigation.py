@@ -34,6 +34,7 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
     if user.role == Role.WOMAN:
         items.append((_("My pregnancy"), reverse("portal:home")))
         items.append((_("My visits"), reverse("visits:mine")))
+        items.append((_("My plan"), reverse("plans:mine")))
         items.append((_("Who has looked at my record"), reverse("portal:access-history")))
     if user.role == Role.ADMIN:
         items.append((_("Administration"), reverse("admin:index")))
