@@ -228,6 +228,18 @@ class DemoCarePlan:
 
 
 @dataclass(frozen=True, slots=True)
+class DemoPlanSection:
+    """A section of her personalised plan, agreed with the care plan record `record` (an index
+    into the pregnancy's care_plans), or a draft (record None)."""
+
+    key: str  # antenatal, birth, postnatal
+    record: int | None
+    entries: tuple[tuple[str, str, str], ...]  # (heading, text, writer: "woman" or "midwife")
+    written_on: date
+    discussion: str
+
+
+@dataclass(frozen=True, slots=True)
 class DemoContact:
     kind: str  # booking | antenatal | postnatal | extra
     scheduled_start: datetime
@@ -297,6 +309,7 @@ class DemoPregnancy:
 
     # Offered continuity of carer and declined it: (team offered, date), else None.
     declined: tuple[str, date] | None = None
+    plan_sections: tuple[DemoPlanSection, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +371,9 @@ class DemoTrust:
             ),
             "pregnancies.AvailabilityWindow": sum(len(x.availability) for x in p),
             "allocation.AllocationDecision": sum(1 for x in p if x.declined is not None),
+            "plans.PlanSection": sum(len(x.plan_sections) for x in p),
+            "plans.PlanEntry": sum(len(s.entries) for x in p for s in x.plan_sections),
+            "plans.PlanDiscussion": sum(1 for x in p for s in x.plan_sections if s.discussion),
         }
 
     def persona_midwife(self, username: str) -> DemoMidwife:
@@ -1163,6 +1179,155 @@ _SATURDAY_STARTS: Final = (9 * 60, 9 * 60 + 30, 10 * 60, 10 * 60 + 30, 11 * 60, 
 _TO_SATURDAY: Final = (-2, -3, 3, 2, 1, 0, -1)  # nearest Saturday, by weekday
 
 
+PLAN_WORDS: Final[dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]] = {
+    # section: (heading, writer, phrasings)
+    "antenatal": (
+        (
+            "what_matters",
+            "woman",
+            (
+                "Knowing the midwife who looks after me, and having visits at home.",
+                "Being listened to, and having time to ask questions.",
+                "My partner being at the visits, so evenings suit us best.",
+                "Understanding my choices and having things explained in plain words.",
+            ),
+        ),
+        (
+            "family_support",
+            "woman",
+            (
+                "My partner and my mum, who lives nearby.",
+                "My sister; my partner works away during the week.",
+                "Friends from work; my family live abroad.",
+            ),
+        ),
+        (
+            "worries",
+            "woman",
+            (
+                "Being sick at work in the first months.",
+                "Whether my last birth will happen again.",
+                "Money, and coping with a toddler as well.",
+            ),
+        ),
+        (
+            "health_wellbeing",
+            "midwife",
+            (
+                "Healthy weight; taking folic acid; no medicines.",
+                "Asthma, well controlled with an inhaler; stopped smoking at booking.",
+                "Anaemia at booking: iron started, recheck at 28 weeks.",
+            ),
+        ),
+        (
+            "screening",
+            "midwife",
+            (
+                "Combined screening accepted; low chance result. Anomaly scan booked.",
+                "Declined combined screening after discussion; anomaly scan accepted.",
+            ),
+        ),
+    ),
+    "birth": (
+        (
+            "place_of_birth",
+            "midwife",
+            (
+                "Midwife-led unit, discussed and agreed.",
+                "Home birth, with the team on call; transfer plan discussed.",
+                "Labour ward, as recommended after the growth scans.",
+            ),
+        ),
+        (
+            "birth_preferences",
+            "woman",
+            (
+                "Dim lights, my own music, and moving around as long as I can.",
+                "Water for labour if possible; skin to skin straight after.",
+                "Delayed cord clamping; my partner to tell me the sex.",
+            ),
+        ),
+        (
+            "pain_relief",
+            "woman",
+            (
+                "Gas and air and the pool; I would like to avoid an epidural if I can.",
+                "Open to anything; I would like an epidural early.",
+            ),
+        ),
+        ("birth_partners", "woman", ("My partner.", "My partner and my mum.", "My sister.")),
+    ),
+    "postnatal": (
+        (
+            "feeding",
+            "woman",
+            (
+                "I would like to breastfeed, with help in the first days.",
+                "Mixed feeding; I would like to talk about it again after the birth.",
+                "Formula feeding; please show me how to make up feeds safely.",
+            ),
+        ),
+        (
+            "support_at_home",
+            "woman",
+            (
+                "My partner has two weeks off; my mum after that.",
+                "My sister will stay for the first week.",
+            ),
+        ),
+        (
+            "contraception",
+            "midwife",
+            (
+                "Plans the implant at the six-week check.",
+                "Discussed options; will decide after the birth.",
+            ),
+        ),
+    ),
+}
+SECTION_OF_TYPE: Final[dict[str, str]] = {"05": "antenatal", "06": "birth", "07": "postnatal"}
+
+
+def _plan_sections(
+    p: _Preg, plans: tuple[DemoCarePlan, ...], today: date
+) -> tuple[DemoPlanSection, ...]:
+    """A plan section for each care plan record with a personalised plan (the latest of each
+    type), written in her words and the midwife's and agreed on the record's date. The persona
+    woman also has her birth section in draft, written by her on her own pages."""
+    rng = random.Random(f"continuity-demo/plans/{p.key}")
+    latest: dict[str, int] = {}
+    for k, plan in enumerate(plans):
+        if plan.personalised_plan == "Y" and plan.plan_type in SECTION_OF_TYPE:
+            latest[plan.plan_type] = k
+    out = []
+    for plan_type, k in sorted(latest.items()):
+        key = SECTION_OF_TYPE[plan_type]
+        words = PLAN_WORDS[key]
+        chosen = [w for w in words if rng.random() < 0.8] or [words[0]]
+        entries = tuple((h, writer, rng.choice(texts)) for h, writer, texts in chosen)
+        out.append(
+            DemoPlanSection(
+                key,
+                k,
+                tuple((h, text, writer) for h, writer, text in entries),
+                plans[k].plan_date - timedelta(days=rng.randint(0, 7)),
+                "Went through the plan together and agreed it.",
+            )
+        )
+    if p.pinned and "06" not in latest:
+        words = PLAN_WORDS["birth"]
+        out.append(
+            DemoPlanSection(
+                "birth",
+                None,
+                ((words[1][0], words[1][2][0], "woman"), (words[3][0], words[3][2][1], "woman")),
+                today - timedelta(days=3),
+                "",
+            )
+        )
+    return tuple(out)
+
+
 class _CareBuilder:
     def __init__(
         self,
@@ -1247,7 +1412,8 @@ class _CareBuilder:
             care_model=p.care_model,
             transitions=transitions,
             assignments=self.assignments(p),
-            care_plans=self.care_plans(p),
+            care_plans=(plans := self.care_plans(p)),
+            plan_sections=_plan_sections(p, plans, today),
             contacts=contacts,
             labour=labour,
             availability=self.availability(p),

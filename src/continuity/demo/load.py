@@ -27,6 +27,7 @@ from continuity.core.models import AccessEvent, AuditEvent
 from continuity.demo.generator import PERSONA_USERNAMES, DemoTrust, at_local
 from continuity.geography.models import LookupEdition, LsoaDeprivation, Postcode
 from continuity.organisations.models import Site, Team, Trust
+from continuity.plans.models import PlanDiscussion, PlanEntry, PlanSection
 from continuity.pregnancies.models import (
     Assignment,
     AvailabilityWindow,
@@ -532,24 +533,28 @@ def _load(trust: DemoTrust, password: str) -> tuple[dict[str, int], int]:
         ),
         now,
     )
-    table.insert(
+    plan_ids = table.insert_keyed(
         (
-            preg_id[p.key],
-            c.plan_date,
-            c.plan_type,
-            c.coc_pathway,
-            c.personalised_plan,
-            opt(mw_id, c.professional),
-            opt(team_id, c.team),
-            opt(site_id, c.planned_site),
-            c.planned_setting,
-            at_local(c.plan_date, time(17, 0)),
-            opt(mw_user, c.professional),
+            (p.key, k),
+            (
+                preg_id[p.key],
+                c.plan_date,
+                c.plan_type,
+                c.coc_pathway,
+                c.personalised_plan,
+                opt(mw_id, c.professional),
+                opt(team_id, c.team),
+                opt(site_id, c.planned_site),
+                c.planned_setting,
+                at_local(c.plan_date, time(17, 0)),
+                opt(mw_user, c.professional),
+            ),
         )
         for p in trust.pregnancies
-        for c in p.care_plans
+        for k, c in enumerate(p.care_plans)
     )
     note(CarePlanRecord, table.count)
+    _load_plans(trust, preg_id, plan_ids, mw_user, users, now, note)
     table = _Table(
         AvailabilityWindow, ("pregnancy_id", "kind", "weekday", "start_time", "end_time"), now
     )
@@ -654,6 +659,9 @@ def _load(trust: DemoTrust, password: str) -> tuple[dict[str, int], int]:
             Assignment,
             AllocationDecision,
             CarePlanRecord,
+            PlanSection,
+            PlanEntry,
+            PlanDiscussion,
             AvailabilityWindow,
             Contact,
             ContactProfessional,
@@ -708,6 +716,75 @@ def _demo_edition(trust: DemoTrust) -> LookupEdition:
 # --------------------------------------------------------------------------------------------
 # Flushing the demo
 # --------------------------------------------------------------------------------------------
+
+
+def _load_plans(
+    trust: DemoTrust,
+    preg_id: dict[int, int],
+    plan_ids: dict[Any, int],
+    mw_user: dict[str, int],
+    users: dict[str, Any],
+    now: Any,
+    note: Any,
+) -> None:
+    """Personalised plan sections, their entries and the agreeing discussion. Words the woman
+    gave at a visit are recorded by her midwife; the persona woman writes her own on her pages."""
+    sections = _Table(
+        PlanSection,
+        ("pregnancy_id", "key", "status", "agreed_at", "agreed_by_id", "care_plan_record_id"),
+        now,
+    )
+    rows: list[tuple[Any, Sequence[Any]]] = []
+    writers: dict[tuple[int, str], tuple[int, int | None, Any]] = {}
+    fallback = users["manager"].pk
+    accounts = {w.key: w.user for w in trust.women if w.user}
+    for p in trust.pregnancies:
+        her = users[accounts[p.woman]].pk if p.woman in accounts else None
+        for s in p.plan_sections:
+            plan = p.care_plans[s.record] if s.record is not None else None
+            midwife = mw_user.get(plan.professional) if plan and plan.professional else None
+            agreed = at_local(plan.plan_date, time(17, 0)) if plan else None
+            rows.append(
+                (
+                    (p.key, s.key),
+                    (
+                        preg_id[p.key],
+                        s.key,
+                        PlanSection.Status.AGREED if plan else PlanSection.Status.DRAFT,
+                        agreed,
+                        midwife if plan else None,
+                        plan_ids[(p.key, s.record)] if plan else None,
+                    ),
+                )
+            )
+            writers[(p.key, s.key)] = (midwife or fallback, her, s)
+    section_ids = sections.insert_keyed(rows)
+    note(PlanSection, sections.count)
+    entries = _Table(
+        PlanEntry,
+        ("section_id", "heading", "text", "written_by_id", "written_by_role", "written_at"),
+        now,
+    )
+    entries.insert(
+        (
+            section_ids[key],
+            heading,
+            text,
+            her if (writer == "woman" and her) else midwife,
+            "woman" if (writer == "woman" and her) else "midwife",
+            at_local(s.written_on, time(19, 0) if her and writer == "woman" else time(11, 0)),
+        )
+        for key, (midwife, her, s) in writers.items()
+        for heading, text, writer in s.entries
+    )
+    note(PlanEntry, entries.count)
+    talks = _Table(PlanDiscussion, ("section_id", "note", "recorded_by_id", "recorded_at"), now)
+    talks.insert(
+        (section_ids[key], s.discussion, midwife, at_local(s.written_on, time(11, 30)))
+        for key, (midwife, _her, s) in writers.items()
+        if s.discussion
+    )
+    note(PlanDiscussion, talks.count)
 
 
 def _trust_models() -> list[type[models.Model]]:
