@@ -206,3 +206,35 @@ def test_planning_points_prompt_before_and_after(world):
     assert prompt_for(due, "changed", date(2026, 12, 1)) == "due"
     assert prompt_for(due, "draft", date(2026, 12, 2)) == "overdue"
     assert prompt_for(due, "agreed", date(2026, 12, 2)) is None
+
+
+def test_her_named_midwife_is_prompted_near_each_planning_point(world):
+    from continuity.caseloads.queries import my_caseload
+
+    today = timezone.localdate()
+    p = world.pregnancy_a
+    # 15+0 weeks today: the antenatal section is due at 16+0, within two weeks.
+    p.ga_at_booking_days = 70
+    p.booking_date = today - timedelta(days=35)
+    p.edd = p.booking_date + timedelta(days=210)
+    p.save()
+
+    def flags():
+        [row] = [r for r in my_caseload(world.midwife_a.user) if r.pregnancy.pk == p.pk]
+        return row.flags
+
+    assert "plan_due" in flags()
+    p.booking_date = today - timedelta(days=60)  # 18+4 weeks: overdue
+    p.edd = p.booking_date + timedelta(days=210)
+    p.save()
+    assert "plan_overdue" in flags()
+    actions.save_headings(
+        by=world.midwife_a.user,
+        pregnancy=p,
+        section_key="antenatal",
+        texts={"screening": "Accepted"},
+        writer=headings.MIDWIFE,
+    )
+    section = actions.section_for(p, "antenatal")
+    actions.agree_section(by=world.midwife_a.user, section=section, version=section.version)
+    assert not {"plan_due", "plan_overdue"} & set(flags())

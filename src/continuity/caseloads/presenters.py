@@ -5,18 +5,22 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from continuity.engines.rounding import rate, round_count
 from continuity.organisations.models import Team
 from continuity.pregnancies.models import Assignment, CarePlanRecord, Pregnancy
 
+# Marked for extraction here, translated when shown (flag_label).
 FLAG_LABELS = {
-    "higher_risk": "Higher risk",
-    "interpreter": "Interpreter",
-    "core20": "Core20",
-    "bame": "Black, Asian or minority ethnic",
-    "plus": "PLUS group",
-    "postnatal": "Postnatal",
+    "plan_due": gettext_noop("Plan to agree soon"),
+    "plan_overdue": gettext_noop("Plan overdue"),
+    "higher_risk": gettext_noop("Higher risk"),
+    "interpreter": gettext_noop("Interpreter"),
+    "core20": gettext_noop("Core20"),
+    "bame": gettext_noop("Black, Asian or minority ethnic"),
+    "plus": gettext_noop("PLUS group"),
+    "postnatal": gettext_noop("Postnatal"),
 }
 
 COC_LABELS = {

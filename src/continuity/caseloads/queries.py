@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from continuity.engines import equity
 from continuity.organisations.models import Team
+from continuity.plans import headings as plan_headings
+from continuity.plans import queries as plan_queries
 from continuity.pregnancies.models import Assignment, CarePlanRecord, Contact, Pregnancy
 from continuity.pregnancies.queries import visible_pregnancies, with_current_assignment
 from continuity.workforce.models import Midwife
@@ -62,7 +64,10 @@ def _annotated(qs: QuerySet[Pregnancy], now: datetime) -> QuerySet[Pregnancy]:
     )
     return with_current_assignment(
         qs.select_related("woman", "labour").annotate(next_contact=Subquery(next_contact[:1]))
-    ).prefetch_related(Prefetch("care_plans", queryset=antenatal_plans, to_attr="coc_plans"))
+    ).prefetch_related(
+        Prefetch("care_plans", queryset=antenatal_plans, to_attr="coc_plans"),
+        Prefetch("plan_sections", to_attr="sections"),
+    )
 
 
 def _coc_status(pregnancy: Pregnancy) -> str:
@@ -72,9 +77,26 @@ def _coc_status(pregnancy: Pregnancy) -> str:
     return "on_pathway" if plans[-1].is_on_pathway else "not_on_pathway"
 
 
-def _flags(pregnancy: Pregnancy) -> tuple[str, ...]:
+def _plan_flag(pregnancy: Pregnancy, today: date) -> str | None:
+    """ "plan_overdue" or "plan_due" for the first section not agreed whose planning point (16, 34,
+    36 weeks) has passed or is within two weeks; the named midwife's prompt."""
+    if not pregnancy.is_active or pregnancy.status == Pregnancy.Status.POSTNATAL:
+        return None
+    status = {s.key: s.status for s in getattr(pregnancy, "sections", [])}
+    for spec in plan_headings.SECTIONS:
+        due = plan_queries.planning_point(pregnancy, spec)
+        prompt = plan_queries.prompt_for(due, status.get(spec.key, "draft"), today)
+        if prompt is not None:
+            return f"plan_{prompt}"
+    return None
+
+
+def _flags(pregnancy: Pregnancy, today: date | None = None) -> tuple[str, ...]:
     woman = pregnancy.woman
     flags: list[str] = []
+    plan = _plan_flag(pregnancy, today or timezone.localdate())
+    if plan is not None:
+        flags.append(plan)
     if pregnancy.risk == Pregnancy.Risk.HIGH:
         flags.append("higher_risk")
     if woman.interpreter_needed:
@@ -101,7 +123,7 @@ def _rows(qs: QuerySet[Pregnancy], today: date, now: datetime) -> list[CaseloadR
                 postnatal_day=p.postnatal_day(today),
                 next_contact=p.next_contact,  # type: ignore[attr-defined]
                 coc_status=_coc_status(p),
-                flags=_flags(p),
+                flags=_flags(p, today),
                 named_midwife=current.named_midwife if current else None,
                 buddy=current.buddy if current else None,
             )
