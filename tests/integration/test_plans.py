@@ -104,7 +104,9 @@ def test_the_midwife_records_a_discussion_and_agrees_the_section(world, client_f
         url, {"action": "save:antenatal", "version": 2, "previous_pregnancies": "First baby"}
     )
     assert response.status_code == 302
-    response = client.post(url, {"action": "discuss:antenatal", "note": "Talked about visits"})
+    response = client.post(
+        url, {"action": "discuss:antenatal", "antenatal-note": "Talked about visits"}
+    )
     assert response.status_code == 302
     section = PlanSection.objects.get(pregnancy=world.pregnancy_a, key="antenatal")
     assert section.discussions.get().note == "Talked about visits"

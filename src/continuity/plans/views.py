@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from continuity.assurance.pdf import pdf_from_html
@@ -33,9 +35,6 @@ def _pregnancy(woman: Woman) -> Pregnancy:
 
 
 def _visits(pregnancy: Pregnancy) -> list[tuple[int, str]]:
-    from django.utils import timezone
-    from django.utils.formats import date_format
-
     recent = pregnancy.contacts.live().order_by("-scheduled_start")[:12]
     return [
         (c.pk, date_format(timezone.localtime(c.scheduled_start), "j F Y, H:i")) for c in recent
@@ -78,7 +77,7 @@ def woman_plan(request: HttpRequest, ref: UUID) -> HttpResponse:
                     messages.success(request, _("Saved."))
                     return redirect(f"{request.path}#{key}")
             elif action == "discuss":
-                dform = DiscussionForm(_visits(pregnancy), request.POST)
+                dform = DiscussionForm(_visits(pregnancy), request.POST, prefix=key)
                 discussion_forms[key] = dform
                 if dform.is_valid():
                     contact_id = dform.cleaned_data.get("contact")
@@ -126,7 +125,7 @@ def woman_plan(request: HttpRequest, ref: UUID) -> HttpResponse:
                 },
             ),
         )
-        discussion_forms.setdefault(key, DiscussionForm(_visits(pregnancy)))
+        discussion_forms.setdefault(key, DiscussionForm(_visits(pregnancy), prefix=key))
     bad = [f for f in [*forms.values(), *discussion_forms.values()] if f.is_bound and f.errors]
     return render(
         request,
