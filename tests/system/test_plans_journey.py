@@ -64,6 +64,7 @@ def test_her_midwife_reviews_and_agrees_a_section(sign_in, live_world, check_a11
     page.locator("#screening").fill("Combined screening accepted.")
     page.get_by_role("button", name="Save", exact=True).first.click()
     expect(page.get_by_text("Saved.")).to_be_visible()
+    page.get_by_text("Record a discussion of my pregnancy").click()
     page.locator("#antenatal-note").fill("Talked through visits in the evening.")
     page.get_by_role("button", name="Record the discussion").first.click()
     expect(page.get_by_text("Discussion recorded.")).to_be_visible()
