@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "continuity.visits",
     "continuity.assurance",
     "continuity.plans",
+    "continuity.concerns",
     "continuity.demo",
 ]
 
@@ -163,6 +164,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Policy settings: data, not code. Later capabilities read these.
 CONTINUITY = {
     "TARGET_ON_PATHWAY_PERCENT": 35,
+    # Concerns: acknowledge within 2 working days, respond within 25; a concern received after
+    # the cut-off (local time) counts from the next working day.
+    "CONCERNS": {"acknowledge_days": 2, "respond_days": 25, "cutoff": "17:00"},
     "TARGET_PRIORITY_GROUPS_PERCENT": 75,
     "BIRTHS_PER_WTE_PER_YEAR": 36,
     "MAX_ACTIVE_CASELOAD": 60,

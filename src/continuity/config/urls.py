@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("continuity.visits.urls")),
     path("", include("continuity.assurance.urls")),
     path("", include("continuity.plans.urls")),
+    path("", include("continuity.concerns.urls")),
     path("my/", include("continuity.portal.urls")),
     path("django-admin/", admin.site.urls),
 ]

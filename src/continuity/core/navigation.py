@@ -27,6 +27,8 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         items.append((_("Week planner"), reverse("visits:planner")))
     if user.role == Role.BOARD:
         items.append((_("Service overview"), reverse("caseloads:overview")))
+    if user.role in (Role.MIDWIFE, Role.TEAM_LEADER, Role.SERVICE_MANAGER):
+        items.append((_("Concerns"), reverse("concerns:queue")))
     if user.role in (Role.TEAM_LEADER, Role.SERVICE_MANAGER, Role.BOARD):
         items.append((_("Measures"), reverse("assurance:measures")))
     if user.role == Role.PRIVACY_OFFICER:
@@ -35,6 +37,7 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         items.append((_("My pregnancy"), reverse("portal:home")))
         items.append((_("My visits"), reverse("visits:mine")))
         items.append((_("My plan"), reverse("plans:mine")))
+        items.append((_("Tell us"), reverse("concerns:mine")))
         items.append((_("Who has looked at my record"), reverse("portal:access-history")))
     if user.role == Role.ADMIN:
         items.append((_("Administration"), reverse("admin:index")))
