@@ -15,6 +15,7 @@ from continuity.pregnancies.models import Assignment, CarePlanRecord, Pregnancy
 FLAG_LABELS = {
     "plan_due": gettext_noop("Plan to agree soon"),
     "plan_overdue": gettext_noop("Plan overdue"),
+    "referral_overdue": gettext_noop("Referral overdue"),
     "higher_risk": gettext_noop("Higher risk"),
     "interpreter": gettext_noop("Interpreter"),
     "core20": gettext_noop("Core20"),

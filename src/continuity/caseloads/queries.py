@@ -15,6 +15,8 @@ from continuity.plans import headings as plan_headings
 from continuity.plans import queries as plan_queries
 from continuity.pregnancies.models import Assignment, CarePlanRecord, Contact, Pregnancy
 from continuity.pregnancies.queries import visible_pregnancies, with_current_assignment
+from continuity.referrals.models import Referral
+from continuity.referrals.queries import overdue as referral_overdue
 from continuity.workforce.models import Midwife
 
 
@@ -67,6 +69,11 @@ def _annotated(qs: QuerySet[Pregnancy], now: datetime) -> QuerySet[Pregnancy]:
     ).prefetch_related(
         Prefetch("care_plans", queryset=antenatal_plans, to_attr="coc_plans"),
         Prefetch("plan_sections", to_attr="sections"),
+        Prefetch(
+            "referrals",
+            queryset=Referral.objects.filter(status__in=Referral.OPEN),
+            to_attr="open_referrals",
+        ),
     )
 
 
@@ -94,9 +101,12 @@ def _plan_flag(pregnancy: Pregnancy, today: date) -> str | None:
 def _flags(pregnancy: Pregnancy, today: date | None = None) -> tuple[str, ...]:
     woman = pregnancy.woman
     flags: list[str] = []
-    plan = _plan_flag(pregnancy, today or timezone.localdate())
+    today = today or timezone.localdate()
+    plan = _plan_flag(pregnancy, today)
     if plan is not None:
         flags.append(plan)
+    if any(referral_overdue(r, today) for r in getattr(pregnancy, "open_referrals", [])):
+        flags.append("referral_overdue")
     if pregnancy.risk == Pregnancy.Risk.HIGH:
         flags.append("higher_risk")
     if woman.interpreter_needed:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "continuity.assurance",
     "continuity.plans",
     "continuity.concerns",
+    "continuity.referrals",
     "continuity.demo",
 ]
 

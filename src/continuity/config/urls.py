@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("continuity.assurance.urls")),
     path("", include("continuity.plans.urls")),
     path("", include("continuity.concerns.urls")),
+    path("", include("continuity.referrals.urls")),
     path("my/", include("continuity.portal.urls")),
     path("django-admin/", admin.site.urls),
 ]

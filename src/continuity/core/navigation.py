@@ -20,6 +20,7 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         items.append((_("My caseload"), reverse("caseloads:mine")))
         items.append((_("Book a pregnancy"), reverse("pregnancies:book")))
         items.append((_("My rota"), reverse("cover:mine")))
+        items.append((_("Referrals"), reverse("referrals:mine")))
     if user.role in (Role.TEAM_LEADER, Role.SERVICE_MANAGER):
         items.append((_("Allocation"), reverse("allocation:queue")))
         items.append((_("Teams"), reverse("caseloads:teams")))

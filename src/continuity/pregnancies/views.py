@@ -17,6 +17,7 @@ from continuity.core.permissions import require
 from continuity.cover.queries import contact_card
 from continuity.pregnancies import actions, presenters, queries
 from continuity.pregnancies.forms import BookingForm
+from continuity.referrals import queries as referral_queries
 
 
 @require("view_woman_record")
@@ -43,10 +44,24 @@ def woman(request: HttpRequest, ref: UUID) -> HttpResponse:
     pregnancy = summary.get("pregnancy")
     card = contact_card(pregnancy) if pregnancy is not None else None
     share = pregnancy_share(pregnancy) if pregnancy is not None else None
+    referrals = (
+        [
+            (r, referral_queries.overdue(r))
+            for r in pregnancy.referrals.select_related("site").order_by("-requested_at")
+        ]
+        if pregnancy is not None
+        else []
+    )
     return render(
         request,
         "pregnancies/woman.jinja",
-        {"page_title": str(found), "contact": card, "continuity_share": share, **summary},
+        {
+            "page_title": str(found),
+            "contact": card,
+            "continuity_share": share,
+            "referrals": referrals,
+            **summary,
+        },
     )
 
 
