@@ -56,7 +56,7 @@ def test_her_midwife_reviews_and_agrees_a_section(sign_in, live_world, check_a11
     )
     page = sign_in("mw_a")
     page.goto(f"{live_server.url}/women/{world.woman_a.ref}/")
-    page.get_by_role("link", name="Her plan").click()
+    page.get_by_role("link", name="Her plan: read it").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Personalised care plan")
     expect(page.get_by_text("Evening visits so my partner can come.")).to_be_visible()
     check_a11y(page)
