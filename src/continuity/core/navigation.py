@@ -20,7 +20,6 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         items.append((_("My caseload"), reverse("caseloads:mine")))
         items.append((_("Book a pregnancy"), reverse("pregnancies:book")))
         items.append((_("My rota"), reverse("cover:mine")))
-        items.append((_("Referrals"), reverse("referrals:mine")))
     if user.role in (Role.TEAM_LEADER, Role.SERVICE_MANAGER):
         items.append((_("Allocation"), reverse("allocation:queue")))
         items.append((_("Teams"), reverse("caseloads:teams")))
@@ -28,7 +27,7 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         items.append((_("Week planner"), reverse("visits:planner")))
     if user.role == Role.BOARD:
         items.append((_("Service overview"), reverse("caseloads:overview")))
-    if user.role in (Role.MIDWIFE, Role.TEAM_LEADER, Role.SERVICE_MANAGER):
+    if user.role == Role.SERVICE_MANAGER:
         items.append((_("Concerns"), reverse("concerns:queue")))
     if user.role in (Role.TEAM_LEADER, Role.SERVICE_MANAGER, Role.BOARD):
         items.append((_("Measures"), reverse("assurance:measures")))
