@@ -369,3 +369,68 @@ def workforce(month: str) -> dict[str, Any]:
         "call_outs": len(call_outs),
         "night_call_outs": night,
     }
+
+
+def feedback_and_concerns(month: str) -> dict[str, Any]:
+    """The month's Friends and Family Test and continuity survey answers, and concerns, for the
+    board report: percentages with fewer than 5 answers are suppressed, counts rounded (msds)."""
+    from datetime import date, datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from continuity.concerns.models import Concern
+    from continuity.engines.rounding import round_count_msds
+    from continuity.feedback.models import FeedbackRequest, FeedbackResponse
+
+    year, m = (int(x) for x in month.split("-"))
+    first = date(year, m, 1)
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    end = timezone.make_aware(datetime.combine(last, time.min))
+    answers = FeedbackResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
+
+    def share(yes: int, n: int) -> float | None:
+        return None if n < 5 else round(100.0 * yes / n, 1)
+
+    fft = []
+    for touchpoint, label in FeedbackRequest.Touchpoint.choices:
+        if touchpoint == FeedbackRequest.Touchpoint.VISIT:
+            continue
+        rated = [a.rating for a in answers.filter(request__touchpoint=touchpoint) if a.rating]
+        positive = sum(1 for r in rated if r in (1, 2))
+        fft.append(
+            {
+                "label": label,
+                "n": round_count_msds(len(rated)),
+                "positive": share(positive, len(rated)),
+            }
+        )
+    visits = list(answers.filter(request__touchpoint=FeedbackRequest.Touchpoint.VISIT))
+    survey = {
+        "n": round_count_msds(len(visits)),
+        "named_or_buddy": share(sum(a.named_or_buddy == "yes" for a in visits), len(visits)),
+        "listened": share(sum(a.listened == "yes" for a in visits), len(visits)),
+    }
+    raised = Concern.objects.filter(received_at__gte=start, received_at__lt=end)
+    acknowledged = [c for c in raised if c.acknowledged_at is not None]
+    on_time = sum(
+        1 for c in acknowledged if timezone.localtime(c.acknowledged_at).date() <= c.acknowledge_by
+    )
+    themes: dict[str, int] = {}
+    for c in raised:
+        label = c.get_theme_display() or str(_("Not yet themed"))
+        themes[label] = themes.get(label, 0) + 1
+    return {
+        "fft": fft,
+        "survey": survey,
+        "concerns": round_count_msds(raised.count()),
+        "acknowledged_on_time": share(on_time, len(acknowledged)),
+        "themes": sorted((k, round_count_msds(v)) for k, v in themes.items()),
+        "open_late": round_count_msds(
+            sum(
+                1
+                for c in Concern.objects.exclude(status__in=("responded", "closed"))
+                if timezone.localdate() > c.respond_by
+            )
+        ),
+    }

@@ -99,6 +99,7 @@ def _board_pack_context(request: HttpRequest) -> dict[str, Any]:
         % {"month": presenters.month_name(month)},
         trust=Trust.objects.first(),
         workforce=presenters.workforce(month),
+        voice=presenters.feedback_and_concerns(month),
     )
     return context
 

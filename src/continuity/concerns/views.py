@@ -27,6 +27,7 @@ from continuity.core.audit import record_access, record_access_many
 from continuity.core.forms import add_action_error
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
+from continuity.feedback.models import FeedbackRequest
 from continuity.portal.queries import my_record
 from continuity.pregnancies.actions import ActionError
 from continuity.pregnancies.queries import relationship_basis, woman_for
@@ -37,10 +38,19 @@ from continuity.pregnancies.queries import relationship_basis, woman_for
 @require("view_own_record")
 def my_concerns(request: HttpRequest) -> HttpResponse:
     woman = my_record(request.user)
+    open_feedback = list(
+        FeedbackRequest.objects.filter(
+            pregnancy__woman=woman, answered_at__isnull=True, expires_at__gt=timezone.now()
+        ).order_by("-created_at")
+    )
     return render(
         request,
         "concerns/mine.jinja",
-        {"page_title": _("Tell us"), "concerns": list(queries.hers(woman))},
+        {
+            "page_title": _("Tell us"),
+            "concerns": list(queries.hers(woman)),
+            "open_feedback": open_feedback,
+        },
     )
 
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "continuity.plans",
     "continuity.concerns",
     "continuity.referrals",
+    "continuity.feedback",
     "continuity.demo",
 ]
 

@@ -54,6 +54,13 @@ CATALOGUE: dict[str, tuple[Promise, Promise]] = {
             "visits in Continuity."
         ),
     ),
+    "feedback.request": (
+        _("How was your care?"),
+        _(
+            "We would like to know how your maternity care is going. It takes a minute, and "
+            "you can say as much or as little as you like: %(link)s"
+        ),
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
