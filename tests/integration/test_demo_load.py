@@ -203,3 +203,22 @@ def test_demo_weeks_are_planned_and_published_for_every_continuity_team():
             assert contact.scheduled_start == datetime.fromisoformat(item["start"])
             lead = contact.activities.get(is_lead=True)
             assert lead.midwife.professional_id == item["midwife"]
+
+
+def test_demo_referrals_concerns_and_feedback_at_realistic_rates(small):
+    from continuity.concerns.models import Concern
+    from continuity.demo.voice import seed
+    from continuity.feedback.models import FeedbackRequest
+    from continuity.referrals.models import Referral
+
+    made = seed(TODAY)
+    assert made["referrals"] == Referral.objects.count() > 0
+    assert made["feedback_requests"] == FeedbackRequest.objects.count() > 0
+    assert 0.1 < made["feedback_answers"] / made["feedback_requests"] < 0.45
+    persona = User.objects.get(username="woman").woman
+    assert Concern.objects.filter(woman=persona).exists()
+    assert Referral.objects.filter(pregnancy__woman=persona, status="booked").exists()
+    assert FeedbackRequest.objects.filter(pregnancy__woman=persona, answered_at__isnull=True)
+    # Active antenatal women with a referral: about one in five.
+    active = Pregnancy.objects.filter(status__in=("booked", "antenatal")).count()
+    assert 0.1 < made["referrals"] / active < 0.35

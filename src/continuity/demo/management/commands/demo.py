@@ -16,6 +16,7 @@ from continuity.accounts.models import Role
 from continuity.assurance.compute import refresh as refresh_measures
 from continuity.demo.generator import DemoParams, generate, summary
 from continuity.demo.load import DemoLoadError, flush_demo, load
+from continuity.demo.voice import seed as seed_voice
 from continuity.demo.weeks import plan_demo_weeks
 from continuity.organisations.models import Trust
 from continuity.pregnancies.actions import ActionError
@@ -138,6 +139,12 @@ class Command(BaseCommand):
         out.write(
             f"Generated in {generated:.1f} s, loaded in {loaded:.1f} s including the commit "
             f"(total {generated + loaded:.1f} s)"
+        )
+        made = seed_voice(today, seed)
+        out.write(
+            f"  {made['referrals']:,} referrals, {made['concerns']:,} concerns, "
+            f"{made['feedback_requests']:,} feedback requests ({made['feedback_answers']:,} "
+            "answered)"
         )
         if not options["no_plan"]:
             self._plan_weeks(today)
