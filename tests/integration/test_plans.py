@@ -240,3 +240,13 @@ def test_her_named_midwife_is_prompted_near_each_planning_point(world):
     section = actions.section_for(p, "antenatal")
     actions.agree_section(by=world.midwife_a.user, section=section, version=section.version)
     assert not {"plan_due", "plan_overdue"} & set(flags())
+
+
+def test_inside_the_nhs_app_our_header_is_hidden(world, client_for):
+    client = client_for(world.woman_user)
+    assert 'class="nhsuk-header' in client.get("/my/plan/").content.decode()
+    inside = client.get("/my/plan/", HTTP_USER_AGENT="Mozilla/5.0 nhsapp-ios/2.41")
+    assert 'class="nhsuk-header' not in inside.content.decode()
+    assert "What matters to me" in inside.content.decode()
+    client.get("/my/plan/?source=nhsapp")
+    assert 'class="nhsuk-header' not in client.get("/my/plan/").content.decode()

@@ -16,7 +16,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoad
 from continuity.allocation import presenters as allocation_presenters
 from continuity.core import presenters
 from continuity.core.forms import error_list
-from continuity.core.navigation import navigation_for
+from continuity.core.navigation import in_nhs_app, navigation_for
 from continuity.core.permissions import can
 from continuity.cover import presenters as cover_presenters
 from continuity.visits import presenters as visit_presenters
@@ -63,6 +63,7 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "error_list": error_list,
             "navigation_for": navigation_for,
+            "in_nhs_app": in_nhs_app,
             "stage": presenters.stage,
             "language": presenters.language_name,
             "allocation_reasons": allocation_presenters.reasons_text,

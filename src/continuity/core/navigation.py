@@ -49,3 +49,17 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         {"text": text, "href": href, "current": path == href, "active": href == best}
         for text, href in items
     ]
+
+
+NHS_APP_AGENT = "nhsapp"
+
+
+def in_nhs_app(request: Any) -> bool:
+    """Shown inside the NHS App: its web view identifies itself in the user agent, or the page
+    was opened with ?source=nhsapp (remembered for the session). The app has its own header."""
+    if request is None:
+        return False
+    if request.GET.get("source") == "nhsapp" and hasattr(request, "session"):
+        request.session["nhsapp"] = True
+    agent = request.headers.get("User-Agent", "").lower()
+    return NHS_APP_AGENT in agent or bool(getattr(request, "session", {}).get("nhsapp"))
