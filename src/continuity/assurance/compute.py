@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from continuity.accounts.models import User
 from continuity.allocation.models import AllocationDecision
-from continuity.assurance import msds
+from continuity.assurance import months, msds
 from continuity.assurance.models import MeasureSnapshot
 from continuity.core.audit import audit
 from continuity.engines import equity
@@ -47,12 +47,11 @@ FUNNEL_LAG = 4  # COC_receiving_ongoing looks at women who reached 29 weeks four
 
 
 def month_text(first: date) -> str:
-    return f"{first:%Y-%m}"
+    return months.text_of(first)
 
 
 def months_back(first: date, n: int) -> date:
-    y, m = divmod(first.year * 12 + first.month - 1 - n, 12)
-    return date(y, m + 1, 1)
+    return months.shift(first, -n)
 
 
 def refresh(*, by: User | None, today: date | None = None, months: int = MONTHS) -> MeasureSnapshot:

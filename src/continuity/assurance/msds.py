@@ -33,6 +33,7 @@ import duckdb
 from django.db.models import Q
 from django.utils import timezone
 
+from continuity.assurance import months
 from continuity.engines.measures.schema import TABLES
 from continuity.engines.schedule import due_contacts, load_schedule
 from continuity.geography.models import LsoaDeprivation
@@ -61,21 +62,9 @@ class MonthError(ValueError):
 def parse_month(text: str) -> date:
     """'YYYY-MM' → the first day of that month."""
     try:
-        year, month = text.split("-")
-        if len(year) != 4 or len(month) != 2:
-            raise ValueError
-        return date(int(year), int(month), 1)
+        return months.first_of(text)
     except ValueError:
         raise MonthError(f"--month must be a month as YYYY-MM, not {text!r}") from None
-
-
-def month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def _months_before(first: date, n: int) -> date:
-    y, m = divmod(first.year * 12 + first.month - 1 - n, 12)
-    return date(y, m + 1, 1)
 
 
 def _local(instant: datetime) -> tuple[date, time]:
@@ -89,9 +78,9 @@ def _blank(value: str | None) -> str | None:
 
 def extract(month: date) -> Tables:
     """Every table of the schema for `month` (its first day), rows in column order."""
-    last = month_end(month)
+    last = months.last_day(month)
     end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
-    earliest_discharge = _months_before(month, HISTORY_MONTHS)
+    earliest_discharge = months.shift(month, -HISTORY_MONTHS)
     pregnancies = list(
         Pregnancy.objects.filter(booking_date__lte=last)
         .filter(Q(discharge_date__isnull=True) | Q(discharge_date__gte=earliest_discharge))
@@ -240,7 +229,7 @@ def _guideline(
     by_pregnancy = {labour.pregnancy_id: labour for labour in labours.values()}
     schedule = load_schedule(schedule_name())
     conf = schedule_settings()
-    since = _months_before(month, 12)
+    since = months.shift(month, -12)
     rows: list[tuple[Any, ...]] = []
     for p in pregnancies:
         # The labour as known at the month's end (a later birth is not yet a fact).

@@ -10,14 +10,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from continuity.accounts.models import Role
+from continuity.assurance import charts, months
 from continuity.assurance.models import MeasureSnapshot
+from continuity.concerns.models import Concern
 from continuity.engines import spc
 from continuity.engines.measures import MEASURES, Counts, MeasureRow, row_from_counts
-from continuity.engines.rounding import Rounding
+from continuity.engines.rounding import Rounding, round_count_msds
 from continuity.engines.spc.model import MIN_POINTS
+from continuity.feedback.models import FeedbackRequest, FeedbackResponse
+from continuity.organisations.models import Team
+from continuity.workforce.models import Midwife, RotaEntry
 
 TOTAL = ("total", "All")
 
@@ -166,14 +174,12 @@ REPORT_BREAKDOWNS = ("ethnicity_coc", "core20", "imd_quintile", "team")
 def _spc_block(
     snapshot: MeasureSnapshot, measure: str, method: Rounding, target: float | None
 ) -> dict[str, Any] | None:
-    from continuity.assurance import charts
-
     complete = complete_months(snapshot)
     usable = set(complete)
     if MEASURES[measure].gated and complete:
         # Receiving continuity looks at the women who reached 29 weeks four months earlier:
         # that cohort month must be complete too.
-        usable = {m for m in complete if _shift(m, -4) >= complete[0]}
+        usable = {m for m in complete if months.shift_text(m, -4) >= complete[0]}
     points = [p for p in series(snapshot, measure, method) if p.month in usable]
     result = chart(points, target)
     if result is None:
@@ -204,8 +210,6 @@ def _spc_block(
 
 def report(snapshot: MeasureSnapshot, month: str, method: Rounding) -> dict[str, Any]:
     """Everything the dashboard, the board pack and the public page show for a month."""
-    from continuity.assurance import charts
-
     rows = index(rows_for(snapshot, month, method))
     goal = targets()
 
@@ -308,37 +312,18 @@ def report(snapshot: MeasureSnapshot, month: str, method: Rounding) -> dict[str,
 PUBLIC_BREAKDOWNS = ("total", "ethnicity_coc", "core20", "imd_quintile")
 
 
-def _shift(month: str, months: int) -> str:
-    year, m = (int(x) for x in month.split("-"))
-    y, mm = divmod(year * 12 + m - 1 + months, 12)
-    return f"{y:04d}-{mm + 1:02d}"
-
-
 def month_name(month: str) -> str:
     """'2026-10' → 'October 2026' in the active language."""
-    from datetime import date
 
-    from django.utils.formats import date_format
-
-    year, m = month.split("-")
-    return date_format(date(int(year), int(m), 1), "F Y")
+    return date_format(months.first_of(month), "F Y")
 
 
 def workforce(month: str) -> dict[str, Any]:
     """Continuity teams' midwives, and their on-call load and call-outs in the month."""
-    from datetime import date, datetime, time, timedelta
 
-    from django.db.models import Sum
-    from django.utils import timezone
-
-    from continuity.organisations.models import Team
-    from continuity.workforce.models import Midwife, RotaEntry
-
-    year, m = (int(x) for x in month.split("-"))
-    first = date(year, m, 1)
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-    start = timezone.make_aware(datetime.combine(first, time.min))
-    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+    first = months.first_of(month)
+    last = months.last_day(first)
+    start, end = months.span(month)
     teams = Team.objects.filter(care_model=Team.Model.CONTINUITY)
     midwives = Midwife.objects.filter(team__in=teams, start_date__lte=last).exclude(
         end_date__lt=first
@@ -374,19 +359,8 @@ def workforce(month: str) -> dict[str, Any]:
 def feedback_and_concerns(month: str) -> dict[str, Any]:
     """The month's Friends and Family Test and continuity survey answers, and concerns, for the
     board report: percentages with fewer than 5 answers are suppressed, counts rounded (msds)."""
-    from datetime import date, datetime, time, timedelta
 
-    from django.utils import timezone
-
-    from continuity.concerns.models import Concern
-    from continuity.engines.rounding import round_count_msds
-    from continuity.feedback.models import FeedbackRequest, FeedbackResponse
-
-    year, m = (int(x) for x in month.split("-"))
-    first = date(year, m, 1)
-    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    start = timezone.make_aware(datetime.combine(first, time.min))
-    end = timezone.make_aware(datetime.combine(last, time.min))
+    start, end = months.span(month)
     answers = FeedbackResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
 
     def share(yes: int, n: int) -> float | None:

@@ -19,7 +19,7 @@ from continuity.accounts.models import User
 from continuity.concerns.models import Concern, ConcernEvent
 from continuity.core.audit import audit
 from continuity.engines.workingdays import default_calendar
-from continuity.pregnancies.actions import ActionError, StaleRecord
+from continuity.pregnancies.actions import ActionError, StaleRecord, required_text
 from continuity.pregnancies.models import Pregnancy, Woman
 
 MAX_SUMMARY = 120
@@ -43,16 +43,7 @@ def deadlines(received_at: datetime) -> tuple[date, date]:
 
 
 def _text(value: str, field: str, limit: int, missing: str) -> str:
-    text = value.replace("\r\n", "\n").strip()
-    if not text:
-        raise ActionError(missing, field=field)
-    if len(text) > limit:
-        raise ActionError(
-            _("Keep this to %(max)d characters or fewer (it has %(n)d)")
-            % {"max": limit, "n": len(text)},
-            field=field,
-        )
-    return text
+    return required_text(value, field=field, limit=limit, missing=missing)
 
 
 def _locked(concern: Concern, version: int) -> Concern:

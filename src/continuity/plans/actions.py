@@ -22,7 +22,7 @@ from continuity.core.audit import audit
 from continuity.organisations.models import Team
 from continuity.plans import headings
 from continuity.plans.models import PlanDiscussion, PlanEntry, PlanSection
-from continuity.pregnancies.actions import ActionError, StaleRecord
+from continuity.pregnancies.actions import ActionError, StaleRecord, required_text
 from continuity.pregnancies.models import CarePlanRecord, Contact, Pregnancy
 from continuity.pregnancies.models.care import YesNo
 from continuity.pregnancies.queries import current_assignment
@@ -107,14 +107,12 @@ def save_headings(
 def record_discussion(
     *, by: User, section: PlanSection, note: str, contact: Contact | None = None
 ) -> PlanDiscussion:
-    text = note.replace("\r\n", "\n").strip()
-    if not text:
-        raise ActionError(_("Write a short note of what you discussed"), field="note")
-    if len(text) > headings.MAX_TEXT:
-        raise ActionError(
-            _("Keep the note to %(max)d characters or fewer") % {"max": headings.MAX_TEXT},
-            field="note",
-        )
+    text = required_text(
+        note,
+        field="note",
+        limit=headings.MAX_TEXT,
+        missing=_("Write a short note of what you discussed"),
+    )
     if contact is not None and contact.pregnancy_id != section.pregnancy_id:
         raise ActionError(_("Choose one of her own visits"), field="contact")
     discussion = PlanDiscussion.objects.create(

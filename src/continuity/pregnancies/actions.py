@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from continuity.accounts.models import User
 from continuity.core.audit import audit
@@ -27,6 +28,21 @@ class ActionError(Exception):
 
 class StaleRecord(ActionError):
     pass
+
+
+def required_text(value: str, *, field: str, limit: int, missing: str) -> str:
+    """Free text an action needs: line endings normalised, trimmed, present and not too long
+    (otherwise an ActionError on `field`). Stored as written; pages escape it when shown."""
+    text = value.replace("\r\n", "\n").strip()
+    if not text:
+        raise ActionError(missing, field=field)
+    if len(text) > limit:
+        raise ActionError(
+            _("Keep this to %(max)d characters or fewer (it has %(n)d)")
+            % {"max": limit, "n": len(text)},
+            field=field,
+        )
+    return text
 
 
 @dataclass(frozen=True)

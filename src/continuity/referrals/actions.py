@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from continuity.accounts.models import User
 from continuity.core.audit import audit
 from continuity.organisations.models import Site
-from continuity.pregnancies.actions import ActionError, StaleRecord
+from continuity.pregnancies.actions import ActionError, StaleRecord, required_text
 from continuity.pregnancies.models import Pregnancy
 from continuity.pregnancies.queries import current_assignment
 from continuity.referrals.models import PlaceOfBirthChange, Referral, ReferralEvent
@@ -30,14 +30,7 @@ NEXT: dict[str, frozenset[str]] = {
 
 
 def _text(value: str, field: str, missing: str) -> str:
-    text = value.replace("\r\n", "\n").strip()
-    if not text:
-        raise ActionError(missing, field=field)
-    if len(text) > MAX_TEXT:
-        raise ActionError(
-            _("Keep this to %(max)d characters or fewer") % {"max": MAX_TEXT}, field=field
-        )
-    return text
+    return required_text(value, field=field, limit=MAX_TEXT, missing=missing)
 
 
 @transaction.atomic
