@@ -54,6 +54,13 @@ CATALOGUE: dict[str, tuple[Promise, Promise]] = {
             "visits in Continuity."
         ),
     ),
+    "sign_in.link": (
+        _("Your link to sign in to Continuity"),
+        _(
+            "Use this link to sign in to your maternity pages. It works once, for 15 minutes: "
+            "%(link)s If you did not ask for it, you can ignore this message."
+        ),
+    ),
     "feedback.request": (
         _("How was your care?"),
         _(

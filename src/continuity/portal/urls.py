@@ -7,4 +7,6 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("access/", views.access_history, name="access-history"),
+    path("sign-in/", views.request_link, name="request-link"),
+    path("sign-in/<str:token>/", views.use_link, name="link"),
 ]

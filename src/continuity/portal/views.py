@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from continuity.core.audit import record_access
 from continuity.core.permissions import require
-from continuity.portal import queries
+from continuity.portal import queries, signin
 
 
 @require("view_own_record")
@@ -29,3 +32,45 @@ def access_history(request: HttpRequest) -> HttpResponse:
         "portal/access_history.jinja",
         {"page_title": _("Who has looked at my record"), "page": page},
     )
+
+
+# -- signing in with a link ------------------------------------------------------------------------
+
+
+class LinkRequestForm(forms.Form):
+    address = forms.CharField(
+        label=_lazy("Your email address or mobile number"),
+        max_length=254,
+        error_messages={"required": _lazy("Enter your email address or mobile number")},
+    )
+
+
+def request_link(request: HttpRequest) -> HttpResponse:
+    """Ask for a sign-in link. The answer is the same whether or not we know the address."""
+    form = LinkRequestForm(request.POST or None)
+    sent = False
+    if request.method == "POST" and form.is_valid():
+        signin.send_link(form.cleaned_data["address"])
+        sent = True
+    return render(
+        request,
+        "portal/sign_in_link.jinja",
+        {"page_title": _("Sign in with a link"), "form": form, "sent": sent},
+        status=400 if form.errors else 200,
+    )
+
+
+def use_link(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (so a link preview cannot use it up); POST signs her in."""
+    if request.method == "POST":
+        user = signin.use_link(token)
+        if user is not None:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("portal:home")
+        return render(
+            request,
+            "portal/link_used.jinja",
+            {"page_title": _("This link no longer works")},
+            status=400,
+        )
+    return render(request, "portal/use_link.jinja", {"page_title": _("Sign in")})
