@@ -1512,7 +1512,7 @@ class _CareBuilder:
                 professional = None
             elif r < 0.05:
                 team = None
-            pers = "Y" if rng.random() < 0.85 else "N"
+            pers = "Y" if rng.random() < 0.85 or p.pinned else "N"  # the persona: agreed
             if plan_day <= end:
                 out.append(
                     DemoCarePlan(plan_day, "05", "Y", pers, professional, team, p.hoc, setting)
