@@ -56,3 +56,16 @@ def fake_notify():
         yield fake
     finally:
         fake.stop()
+
+
+@pytest.fixture
+def fake_nhs_login(settings):
+    """A stub NHS login identity provider on 127.0.0.1, configured in settings."""
+    from tests.fakes.nhs_login import FakeNhsLogin
+
+    fake = FakeNhsLogin().start()
+    settings.CONTINUITY_NHS_LOGIN = fake.settings()
+    try:
+        yield fake
+    finally:
+        fake.stop()

@@ -241,3 +241,18 @@ LOGGING = {
         "notifications_python_client": {"level": "ERROR"},
     },
 }
+
+# NHS login for women (an OpenID Connect hook; see continuity/portal/nhs_login.py). Offered only
+# when every value is set: issuer, client id and secret, and the three endpoints.
+CONTINUITY_NHS_LOGIN = (
+    {
+        "issuer": os.environ["CONTINUITY_NHS_LOGIN_ISSUER"],
+        "client_id": os.environ.get("CONTINUITY_NHS_LOGIN_CLIENT_ID", ""),
+        "client_secret": os.environ.get("CONTINUITY_NHS_LOGIN_CLIENT_SECRET", ""),
+        "authorize_url": os.environ.get("CONTINUITY_NHS_LOGIN_AUTHORIZE_URL", ""),
+        "token_url": os.environ.get("CONTINUITY_NHS_LOGIN_TOKEN_URL", ""),
+        "userinfo_url": os.environ.get("CONTINUITY_NHS_LOGIN_USERINFO_URL", ""),
+    }
+    if os.environ.get("CONTINUITY_NHS_LOGIN_ISSUER")
+    else None
+)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from django import forms
 from django.contrib.auth import login
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from continuity.core.audit import record_access
+from continuity.core.audit import audit, record_access
 from continuity.core.permissions import require
-from continuity.portal import queries, signin
+from continuity.portal import nhs_login, queries, signin
+
+logger = logging.getLogger("continuity.portal")
 
 
 @require("view_own_record")
@@ -74,3 +79,29 @@ def use_link(request: HttpRequest, token: str) -> HttpResponse:
             status=400,
         )
     return render(request, "portal/use_link.jinja", {"page_title": _("Sign in")})
+
+
+# -- NHS login (an OpenID Connect hook) ---------------------------------------------------------
+
+
+def nhs_login_start(request: HttpRequest) -> HttpResponse:
+    if nhs_login.config() is None:
+        raise Http404
+    callback = request.build_absolute_uri(reverse("portal:nhs-login-callback"))
+    return redirect(nhs_login.start(request.session, callback))
+
+
+def nhs_login_callback(request: HttpRequest) -> HttpResponse:
+    try:
+        user = nhs_login.finish(request.session, request.GET.dict())
+    except nhs_login.NhsLoginError as exc:
+        logger.warning("NHS login sign-in failed: %s", exc)
+        return render(
+            request,
+            "portal/nhs_login_failed.jinja",
+            {"page_title": _("We could not sign you in")},
+            status=400,
+        )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    audit(by=user, action="sign_in.nhs_login", obj=user)
+    return redirect("portal:home")
