@@ -34,6 +34,10 @@ def main(argv: list[str] | None = None) -> None:
         from continuity.engines.spc.cli import main as spc
 
         sys.exit(spc(args[1:]))
+    if args and args[0] == "simulate":  # a pure engine: no database, no Django
+        from continuity.engines.simulation.cli import main as simulate
+
+        sys.exit(simulate(args[1:]))
     if args and args[0] == "export-msds":  # the management command's name has an underscore
         args[0] = "export_msds"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "continuity.config.settings")
