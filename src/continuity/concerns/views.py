@@ -63,7 +63,7 @@ def my_new_concern(request: HttpRequest) -> HttpResponse:
             concern = actions.raise_concern(
                 by=request.user,  # type: ignore[arg-type]
                 woman=woman,
-                pregnancy=woman.pregnancies.order_by("-edd").first(),
+                pregnancy=woman.latest_pregnancy(),
                 summary=form.cleaned_data["summary"],
                 details=form.cleaned_data["details"],
                 raised_for=Concern.RaisedFor.HERSELF,
@@ -136,7 +136,7 @@ def raise_for_her(request: HttpRequest, ref: UUID) -> HttpResponse:
             concern = actions.raise_concern(
                 by=request.user,  # type: ignore[arg-type]
                 woman=woman,
-                pregnancy=woman.pregnancies.order_by("-edd").first(),
+                pregnancy=woman.latest_pregnancy(),
                 summary=form.cleaned_data["summary"],
                 details=form.cleaned_data["details"],
                 raised_for=form.cleaned_data["raised_for"],

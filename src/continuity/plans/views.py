@@ -28,7 +28,7 @@ from continuity.pregnancies.queries import relationship_basis, woman_for
 
 
 def _pregnancy(woman: Woman) -> Pregnancy:
-    pregnancy = woman.pregnancies.order_by("-edd").first()
+    pregnancy = woman.latest_pregnancy()
     if pregnancy is None:
         raise Http404
     return pregnancy  # type: ignore[no-any-return]

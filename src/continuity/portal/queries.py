@@ -21,7 +21,7 @@ def my_record(user: Any) -> Woman:
 
 def my_pregnancy(user: Any) -> dict[str, Any]:
     woman = my_record(user)
-    pregnancy = woman.pregnancies.order_by("-edd").first()
+    pregnancy = woman.latest_pregnancy()
     assignment = current_assignment(pregnancy) if pregnancy else None
     today = timezone.localdate()
     return {

@@ -32,7 +32,7 @@ def _sites() -> list[tuple[int, str]]:
 @require("edit_plan")
 def new_referral(request: HttpRequest, ref: UUID) -> HttpResponse:
     woman = woman_for(request.user, ref)
-    pregnancy = woman.pregnancies.order_by("-edd").first()
+    pregnancy = woman.latest_pregnancy()
     form = ReferralForm(_sites(), request.POST or None)
     if request.method == "POST" and form.is_valid() and pregnancy is not None:
         try:
@@ -150,7 +150,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @require("edit_plan")
 def place_of_birth(request: HttpRequest, ref: UUID) -> HttpResponse:
     woman = woman_for(request.user, ref)
-    pregnancy = woman.pregnancies.order_by("-edd").first()
+    pregnancy = woman.latest_pregnancy()
     current = pregnancy.planned_place_of_birth if pregnancy else None
     form = PlaceForm(request.POST or None, initial={"place": current})
     if request.method == "POST" and form.is_valid() and pregnancy is not None:

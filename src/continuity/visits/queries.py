@@ -85,7 +85,7 @@ def my_contact(midwife: Midwife, pk: int) -> Contact:
 
 def her_pregnancy(user: Any) -> Pregnancy:
     woman = Woman.objects.filter(user=user).first()
-    pregnancy = woman.pregnancies.order_by("-edd").first() if woman else None
+    pregnancy = woman.latest_pregnancy() if woman else None
     if pregnancy is None:
         raise Http404
     return pregnancy  # type: ignore[no-any-return]

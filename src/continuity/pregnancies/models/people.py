@@ -70,6 +70,10 @@ class Woman(Versioned):
         dob = self.date_of_birth
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
+    def latest_pregnancy(self) -> Pregnancy | None:
+        """Her pregnancy with the latest due date: the one her pages and records are about."""
+        return self.pregnancies.order_by("-edd").first()  # type: ignore[attr-defined, no-any-return]
+
 
 class Pregnancy(Versioned):
     class Status(models.TextChoices):
