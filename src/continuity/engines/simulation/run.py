@@ -65,11 +65,17 @@ def _one(job: tuple[Scenario, int]) -> YearOutcome:
     return simulate_year(*job)
 
 
-def run(scenario: Scenario, replications: int, seed: int, workers: int = 1) -> Result:
-    """`replications` years with seeds seed, seed + 1, ...; `workers` processes (1: in this one)."""
+def check_run_arguments(replications: object, seed: object, workers: object) -> None:
+    """Raise SimulationInputError naming `replications`, `seed` or `workers` if one is out of
+    range."""
     _check_whole(replications, "replications", 1, MAX_REPLICATIONS)
     _check_whole(seed, "seed", 0, MAX_SEED - MAX_REPLICATIONS)
     _check_whole(workers, "workers", 1, MAX_WORKERS)
+
+
+def run(scenario: Scenario, replications: int, seed: int, workers: int = 1) -> Result:
+    """`replications` years with seeds seed, seed + 1, ...; `workers` processes (1: in this one)."""
+    check_run_arguments(replications, seed, workers)
     seeds = tuple(seed + k for k in range(replications))
     jobs = [(scenario, s) for s in seeds]
     if workers == 1 or replications == 1:
