@@ -17,6 +17,7 @@ from continuity.demo.load import DEMO_EDITION, DemoLoadError, flush_demo, load
 from continuity.demo.weeks import plan_demo_weeks
 from continuity.geography.models import LookupEdition
 from continuity.organisations.models import Team, Trust
+from continuity.planning.models import Scenario
 from continuity.pregnancies.models import Assignment, Contact, Pregnancy, PregnancyTransition
 from continuity.visits.models import WeekPlan
 from continuity.workforce.models import Midwife
@@ -131,7 +132,15 @@ def _demo(*args: str) -> str:
 
 def test_demo_command_prints_counts_and_sign_ins():
     out = _demo(
-        "--births", "150", "--seed", "2", "--today", "2025-06-18", "--no-plan", "--no-measures"
+        "--births",
+        "150",
+        "--seed",
+        "2",
+        "--today",
+        "2025-06-18",
+        "--no-plan",
+        "--no-measures",
+        "--no-scenarios",
     )
     assert "pregnancies.Pregnancy" in out and "Generated in" in out
     assert "Planned and published" not in out
@@ -154,12 +163,16 @@ def test_demo_command_prints_counts_and_sign_ins():
     assert "Planned and published the teams' weeks" in out
     assert "Computed the measures for 24 months" in out
     assert MeasureSnapshot.objects.count() == 1
+    # The planning pages have answers to show: two scenarios and a search, all finished.
+    assert "Ran 3 workforce planning scenarios" in out
+    assert list(Scenario.objects.values_list("status", flat=True)) == ["done"] * 3
     # Flushing removes them with the records they came from, even one a board member computed.
     MeasureSnapshot.objects.update(computed_by=User.objects.get(username="board"))
     out = _demo(
         "--births", "150", "--seed", "4", "--today", "2025-06-18", "--flush-demo", "--no-plan"
     )
     assert MeasureSnapshot.objects.count() == 1 and "Flushed the demo" in out
+    assert Scenario.objects.count() == 3  # the flushed demo's scenarios went with its users
 
 
 @pytest.mark.parametrize(

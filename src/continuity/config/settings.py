@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "continuity.concerns",
     "continuity.referrals",
     "continuity.feedback",
+    "continuity.planning",
     "continuity.demo",
 ]
 
@@ -182,6 +183,8 @@ CONTINUITY = {
         "leave_buffer_days": 14,
         "priority_weights": {"core20": 1.0, "bame": 1.0},
     },
+    # Processes a planning scenario's replications run in (the answer never depends on it).
+    "SIMULATION_WORKERS": int(os.environ.get("CONTINUITY_SIMULATION_WORKERS", "2")),
     "DEMO_PASSWORD": os.environ.get("CONTINUITY_DEMO_PASSWORD", "continuity-demo"),
 }
 

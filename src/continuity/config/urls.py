@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("continuity.plans.urls")),
     path("", include("continuity.concerns.urls")),
     path("", include("continuity.referrals.urls")),
+    path("", include("continuity.planning.urls")),
     path("", include("continuity.feedback.urls")),
     path("my/", include("continuity.portal.urls")),
     path("django-admin/", admin.site.urls),

@@ -31,6 +31,8 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         items.append((_("Concerns"), reverse("concerns:queue")))
     if user.role in (Role.TEAM_LEADER, Role.SERVICE_MANAGER, Role.BOARD):
         items.append((_("Measures"), reverse("assurance:measures")))
+    if user.role in (Role.SERVICE_MANAGER, Role.BOARD):
+        items.append((_("Planning"), reverse("planning:index")))
     if user.role == Role.PRIVACY_OFFICER:
         items.append((_("Access review"), reverse("core:access-review")))
     if user.role == Role.WOMAN:

@@ -27,6 +27,7 @@ from continuity.core.models import AccessEvent, AuditEvent
 from continuity.demo.generator import PERSONA_USERNAMES, DemoTrust, at_local
 from continuity.geography.models import LookupEdition, LsoaDeprivation, Postcode
 from continuity.organisations.models import Site, Team, Trust
+from continuity.planning.models import Scenario
 from continuity.plans.models import PlanDiscussion, PlanEntry, PlanSection
 from continuity.pregnancies.models import (
     Assignment,
@@ -856,6 +857,8 @@ def flush_demo() -> dict[str, int]:
         # Measures computed from the demo's records describe data that no longer exists.
         n, _ = MeasureSnapshot.objects.all().delete()
         deleted[_label(MeasureSnapshot)] = n
+        n, _ = Scenario.objects.filter(created_by_id__in=user_ids).delete()
+        deleted[_label(Scenario)] = n
         for edition in LookupEdition.objects.filter(name=DEMO_EDITION):
             Postcode.objects.filter(edition=edition).delete()
             LsoaDeprivation.objects.filter(edition=edition).delete()

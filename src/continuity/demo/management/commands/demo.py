@@ -1,5 +1,5 @@
 """`continuity demo --births N --seed S [--today YYYY-MM-DD] [--if-empty] [--flush-demo]
-[--no-plan] [--no-measures]`."""
+[--no-plan] [--no-measures] [--no-scenarios]`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from continuity.accounts.models import Role
 from continuity.assurance.compute import refresh as refresh_measures
 from continuity.demo.generator import DemoParams, generate, summary
 from continuity.demo.load import DemoLoadError, flush_demo, load
+from continuity.demo.planning import seed_scenarios
 from continuity.demo.voice import seed as seed_voice
 from continuity.demo.weeks import plan_demo_weeks
 from continuity.organisations.models import Trust
@@ -76,6 +77,11 @@ class Command(BaseCommand):
             "--no-measures",
             action="store_true",
             help="do not compute the continuity measures after loading",
+        )
+        parser.add_argument(
+            "--no-scenarios",
+            action="store_true",
+            help="do not run the demo's workforce planning scenarios after loading",
         )
         parser.add_argument(
             "--no-plan",
@@ -153,6 +159,13 @@ class Command(BaseCommand):
             snapshot = refresh_measures(by=None, today=today)
             self.stdout.write(
                 f"Computed the measures for {len(snapshot.months)} months in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
+        if not options["no_scenarios"]:
+            started = time.perf_counter()
+            scenarios = seed_scenarios(today)
+            self.stdout.write(
+                f"Ran {len(scenarios)} workforce planning scenarios in "
                 f"{time.perf_counter() - started:.1f} s"
             )
         rows = [(p.username, str(Role(p.role).label), p.description) for p in trust.personas]
