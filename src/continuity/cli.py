@@ -38,8 +38,9 @@ def main(argv: list[str] | None = None) -> None:
         from continuity.engines.simulation.cli import main as simulate
 
         sys.exit(simulate(args[1:]))
-    if args and args[0] == "export-msds":  # the management command's name has an underscore
-        args[0] = "export_msds"
+    # Management commands' names have underscores; the console spells them with hyphens.
+    if args and args[0] in ("export-msds", "import-bookings"):
+        args[0] = args[0].replace("-", "_")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "continuity.config.settings")
     from django.core.management import execute_from_command_line
 

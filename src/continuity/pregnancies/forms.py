@@ -26,6 +26,12 @@ LANGUAGES = [
     ("pt", _("Portuguese")),
     ("ti", _("Tigrinya")),
     ("fa", _("Persian")),
+    ("gu", _("Gujarati")),
+    ("ku", _("Kurdish")),
+    ("ta", _("Tamil")),
+    ("vi", _("Vietnamese")),
+    ("tr", _("Turkish")),
+    ("lt", _("Lithuanian")),
 ]
 
 
