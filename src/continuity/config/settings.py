@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "continuity.referrals",
     "continuity.feedback",
     "continuity.planning",
+    "continuity.api",
     "continuity.demo",
 ]
 

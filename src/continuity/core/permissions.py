@@ -31,6 +31,7 @@ ACTIVITIES: dict[str, frozenset[str]] = {
     "view_aggregates": frozenset({Role.BOARD, Role.SERVICE_MANAGER, Role.TEAM_LEADER}),
     "export": frozenset({Role.BOARD, Role.SERVICE_MANAGER}),
     "plan_workforce": frozenset({Role.BOARD, Role.SERVICE_MANAGER}),
+    "import_bookings": frozenset({Role.ADMIN, Role.SERVICE_MANAGER}),
     "break_glass": frozenset({Role.MIDWIFE, Role.TEAM_LEADER, Role.SERVICE_MANAGER}),
     "review_access": frozenset({Role.PRIVACY_OFFICER}),
     "view_own_record": frozenset({Role.WOMAN}),
