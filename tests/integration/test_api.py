@@ -255,3 +255,74 @@ def test_a_token_is_made_on_the_console_and_shown_once(world):
     assert (
         Client(HTTP_AUTHORIZATION=f"Bearer {plain}").get("/api/v1/pregnancies").status_code == 200
     )
+
+
+def test_cover_visits_and_feedback(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from continuity.visits.models import WeekPlan
+    from continuity.workforce.models import CoverArrangement
+
+    now = timezone.now()
+    CoverArrangement.objects.create(
+        covering=world.buddy_a,
+        covered=world.midwife_a,
+        starts_at=now,
+        ends_at=now + timedelta(hours=12),
+        reason="Night off",
+    )
+    client = _token_client(world.midwife_a.user)
+    cover = client.get("/api/v1/cover").json()
+    assert [(c["covering"], c["covered"]) for c in cover["items"]] == [
+        (world.buddy_a.professional_id, world.midwife_a.professional_id)
+    ]
+    assert _token_client(world.midwife_b.user).get("/api/v1/cover").json()["count"] == 0
+
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    _error(client.get(f"/api/v1/visits?week_start={monday}"), 404)
+    start = (now + timedelta(days=1)).isoformat()
+    WeekPlan.objects.create(
+        team=world.team_a,
+        week_start=monday,
+        status=WeekPlan.Status.PUBLISHED,
+        created_at=now,
+        created_by=world.leader_a.user,
+        published_at=now,
+        items=[
+            {
+                "contact": None,
+                "pregnancy": world.pregnancy_a.pk,
+                "code": "an_28",
+                "kind": "antenatal",
+                "midwife": world.midwife_a.professional_id,
+                "start": start,
+                "duration": 40,
+                "rank": 0,
+                "in_preferred": True,
+                "reason": "",
+            },
+            {
+                "contact": None,
+                "pregnancy": world.pregnancy_b.pk,
+                "code": "an_31",
+                "kind": "antenatal",
+                "midwife": None,
+                "start": None,
+                "duration": 40,
+                "rank": None,
+                "in_preferred": False,
+                "reason": "no_time",
+            },
+        ],
+    )
+    week = client.get(f"/api/v1/visits?week_start={monday}").json()
+    assert week["team"] == world.team_a.local_id
+    assert [v["pregnancy"] for v in week["visits"]] == [str(world.pregnancy_a.ref)]
+    assert week["visits"][0]["with_named_midwife"] is True
+    _error(client.get("/api/v1/visits?week_start=2026-02-30"), 400)
+
+    _error(client.get("/api/v1/feedback"), 403)
+    summary = _token_client(world.board).get("/api/v1/feedback?month=2026-10").json()
+    assert summary["month"] == "2026-10" and {"fft", "survey", "concerns"} <= set(summary)

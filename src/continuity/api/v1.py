@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from uuid import UUID
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Router, Schema
@@ -20,7 +21,7 @@ from continuity.api import errors
 from continuity.api.auth import AUTH
 from continuity.api.errors import READ_ERRORS, WRITE_ERRORS, ApiError, ErrorBody
 from continuity.api.etags import expected_version, set_etag
-from continuity.api.paging import MAX_PAGE_SIZE, page_of
+from continuity.api.paging import MAX_PAGE_SIZE, PageMeta, page_of
 from continuity.api.schemas import (
     AssignmentOut,
     CarePlanOut,
@@ -56,7 +57,8 @@ from continuity.pregnancies.queries import (
     with_current_assignment,
 )
 from continuity.referrals import queries as referral_queries
-from continuity.workforce.models import Midwife, RotaEntry
+from continuity.visits.models import WeekPlan
+from continuity.workforce.models import CoverArrangement, Midwife, RotaEntry
 
 api = NinjaAPI(
     title="Continuity API",
@@ -446,18 +448,21 @@ class RotaQuery(Paging):
     days: int = Field(14, ge=1, le=92)
 
 
-@rota.get("/rota", response={200: RotaPage, **READ_ERRORS}, summary="Rota entries of your teams")
-def list_rota(request: HttpRequest, q: Query[RotaQuery]) -> Any:
-    user = _require(request, "view_rota")
+def _window(q: RotaQuery) -> tuple[datetime, datetime]:
     try:
         first = date.fromisoformat(q.start) if q.start else timezone.localdate()
     except ValueError:
         raise ApiError(
             400, "Check the query parameters.", [{"field": "start", "message": "Not a real date"}]
         ) from None
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(first, time.min), tz)
-    end = start + timedelta(days=q.days)
+    start = timezone.make_aware(datetime.combine(first, time.min), timezone.get_current_timezone())
+    return start, start + timedelta(days=q.days)
+
+
+@rota.get("/rota", response={200: RotaPage, **READ_ERRORS}, summary="Rota entries of your teams")
+def list_rota(request: HttpRequest, q: Query[RotaQuery]) -> Any:
+    user = _require(request, "view_rota")
+    start, end = _window(q)
     rows = (
         RotaEntry.objects.live()
         .filter(midwife__team__in=rota_teams(user), starts_at__lt=end, ends_at__gt=start)
@@ -480,13 +485,135 @@ def list_rota(request: HttpRequest, q: Query[RotaQuery]) -> Any:
     )[0]
 
 
+class CoverOut(Schema):
+    id: int
+    covering: str = Field(description="professional id of the midwife answering")
+    covered: str = Field(description="professional id of the midwife away")
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+
+
+class CoverPage(PageMeta):
+    items: list[CoverOut]
+
+
+@rota.get(
+    "/cover",
+    response={200: CoverPage, **READ_ERRORS},
+    summary="Cover arrangements of your teams (who answers for whose women, and when)",
+)
+def list_cover(request: HttpRequest, q: Query[RotaQuery]) -> Any:
+    user = _require(request, "view_rota")
+    start, end = _window(q)
+    teams = rota_teams(user)
+    rows = (
+        CoverArrangement.objects.live()
+        .filter(starts_at__lt=end, ends_at__gt=start)
+        .filter(Q(covered__team__in=teams) | Q(covering__team__in=teams))
+        .select_related("covering", "covered")
+        .order_by("starts_at", "pk")
+    )
+    return page_of(
+        request,
+        rows,
+        q.page,
+        q.page_size,
+        lambda c: {
+            "id": c.pk,
+            "covering": c.covering.professional_id,
+            "covered": c.covered.professional_id,
+            "starts_at": c.starts_at,
+            "ends_at": c.ends_at,
+            "reason": c.reason,
+        },
+    )[0]
+
+
+class VisitOut(Schema):
+    contact: int | None
+    pregnancy: UUID
+    code: str
+    kind: str
+    midwife: str | None = Field(description="professional id")
+    start: datetime | None
+    duration_minutes: int
+    with_named_midwife: bool
+
+
+class VisitsOut(Schema):
+    team: str
+    week_start: date
+    published_at: datetime | None
+    visits: list[VisitOut]
+
+
+class WeekQuery(Schema):
+    week_start: str = Field(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        json_schema_extra={"format": "date"},
+        description="the Monday of the week, YYYY-MM-DD",
+    )
+    team: str | None = Field(None, max_length=20, description="TeamLocalID (default: your team)")
+
+
+@rota.get(
+    "/visits",
+    response={200: VisitsOut, **READ_ERRORS},
+    summary="The published week of visits for one of your teams",
+)
+def week_visits(request: HttpRequest, q: Query[WeekQuery]) -> Any:
+    user = _require(request, "view_rota")
+    try:
+        monday = date.fromisoformat(q.week_start)
+    except ValueError:
+        raise ApiError(
+            400, "Check the query parameters.", [{"field": "week_start", "message": "Not a date"}]
+        ) from None
+    teams = rota_teams(user)
+    team = teams.filter(local_id=q.team).first() if q.team else teams.first()
+    plan = (
+        WeekPlan.objects.filter(team=team, week_start=monday, status=WeekPlan.Status.PUBLISHED)
+        .order_by("-published_at")
+        .first()
+        if team is not None
+        else None
+    )
+    if plan is None:
+        raise ApiError(404, "No published week for that team and Monday.")
+    ids = {i["pregnancy"] for i in plan.items if i.get("start")}
+    refs = dict(visible_pregnancies(user).filter(pk__in=ids).values_list("pk", "ref"))
+    women = sorted(set(Pregnancy.objects.filter(pk__in=refs).values_list("woman_id", flat=True)))
+    record_access_many(user=user, women_ids=women, action=AccessEvent.Action.LIST, request=request)
+    visits = [
+        {
+            "contact": i.get("contact"),
+            "pregnancy": refs[i["pregnancy"]],
+            "code": i.get("code", ""),
+            "kind": i.get("kind", ""),
+            "midwife": i.get("midwife"),
+            "start": i.get("start"),
+            "duration_minutes": int(i.get("duration") or 0),
+            "with_named_midwife": i.get("rank") == 0,
+        }
+        for i in plan.items
+        if i.get("start") and i["pregnancy"] in refs
+    ]
+    return {
+        "team": plan.team.local_id,
+        "week_start": plan.week_start,
+        "published_at": plan.published_at,
+        "visits": sorted(visits, key=lambda v: v["start"]),
+    }
+
+
 # -- aggregates ---------------------------------------------------------------------------------
 
 aggregates = Router(tags=["measures"])
 
 
 class MonthQuery(Schema):
-    month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    month: str | None = Field(None, pattern=r"^20\d{2}-(0[1-9]|1[0-2])$", description="YYYY-MM")
 
 
 @aggregates.get(
@@ -522,6 +649,29 @@ def measures(request: HttpRequest, q: Query[MonthQuery]) -> Any:
             for r in rows
         ],
     }
+
+
+@aggregates.get(
+    "/feedback",
+    response={200: dict[str, Any], **READ_ERRORS},
+    summary="Friends and Family Test, the visit survey and concerns for a month (rounded)",
+)
+def feedback(request: HttpRequest, q: Query[MonthQuery]) -> Any:
+    _require(request, "view_aggregates")
+    month = q.month or (timezone.localdate().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    summary = presenters.feedback_and_concerns(month)
+    return {"month": month, **_plain(summary)}
+
+
+def _plain(value: Any) -> Any:
+    """Lazy translations and other objects as JSON-ready values."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
 
 
 # -- bookings -----------------------------------------------------------------------------------
