@@ -326,3 +326,11 @@ def test_cover_visits_and_feedback(world):
     _error(client.get("/api/v1/feedback"), 403)
     summary = _token_client(world.board).get("/api/v1/feedback?month=2026-10").json()
     assert summary["month"] == "2026-10" and {"fft", "survey", "concerns"} <= set(summary)
+
+
+def test_an_unknown_query_parameter_is_refused_not_ignored(world):
+    client = _token_client(world.manager)
+    body = _error(client.get("/api/v1/pregnancies?stauts=booked"), 400)
+    assert body["errors"] == [{"field": "stauts", "message": "Not a parameter of this operation"}]
+    assert client.get("/api/v1/pregnancies?status=booked&page=1").status_code == 200
+    _error(client.get(f"/api/v1/women/{world.pregnancy_a.woman.ref}?nhs_number=1"), 400)

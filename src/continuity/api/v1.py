@@ -7,7 +7,9 @@ a woman's data writes an access event. Writes need the record's ETag in `If-Matc
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any, Literal
 from uuid import UUID
 
@@ -77,10 +79,42 @@ class Paging(Schema):
 
 
 def _require(request: HttpRequest, *activities: str) -> Any:
+    """The caller, if their role may do this; and no query parameter the operation does not
+    know (a misspelt filter must not silently return everything)."""
     user = request.user
     if not any(can(user, a) for a in activities):
         raise ApiError(403, errors.MESSAGES[403])
+    _check_query(request)
     return user
+
+
+@cache
+def _query_names() -> dict[tuple[str, str], frozenset[str]]:
+    """(METHOD, OpenAPI path) -> the query parameters it declares, read from the schema."""
+    schema = api.get_openapi_schema(path_prefix="/api/v1/")
+    found: dict[tuple[str, str], frozenset[str]] = {}
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            names = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+            found[(method.upper(), path.rstrip("/"))] = frozenset(names)
+    return found
+
+
+def _check_query(request: HttpRequest) -> None:
+    match = request.resolver_match
+    if match is None:
+        return
+    path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", match.route).rstrip("/")
+    allowed = _query_names().get((request.method or "GET", path))
+    if allowed is None:
+        return
+    unknown = sorted(set(request.GET) - allowed)
+    if unknown:
+        raise ApiError(
+            400,
+            "Unknown query parameters.",
+            [{"field": name, "message": "Not a parameter of this operation"} for name in unknown],
+        )
 
 
 # -- serialisers --------------------------------------------------------------------------------
