@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("continuity.concerns.urls")),
     path("", include("continuity.referrals.urls")),
     path("", include("continuity.planning.urls")),
+    path("fhir/R4/", include("continuity.fhir.urls")),
     path("", include("continuity.api.urls")),
     path("", include("continuity.feedback.urls")),
     path("my/", include("continuity.portal.urls")),
