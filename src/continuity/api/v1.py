@@ -8,6 +8,7 @@ a woman's data writes an access event. Writes need the record's ETag in `If-Matc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any, Literal
@@ -117,6 +118,43 @@ def _check_query(request: HttpRequest) -> None:
         )
 
 
+def _listed(
+    request: HttpRequest,
+    user: Any,
+    rows: Any,
+    paging: Paging,
+    serialise: Callable[[Any], dict[str, Any]],
+    woman_id: Callable[[Any], int],
+) -> dict[str, Any]:
+    """A page of rows, with a LIST access event for each woman on it."""
+    body, shown = page_of(request, rows, paging.page, paging.page_size, serialise)
+    record_access_many(
+        user=user,
+        women_ids=sorted({woman_id(r) for r in shown}),
+        action=AccessEvent.Action.LIST,
+        request=request,
+    )
+    return body
+
+
+def _one(
+    request: HttpRequest,
+    response: HttpResponse,
+    user: Any,
+    rows: Any,
+    woman: Callable[[Any], Woman],
+    basis: Callable[[Any], str] | None = None,
+) -> Any:
+    """The one row the scoped `rows` hold (else 404), with a VIEW access event and its ETag."""
+    found = rows.first()
+    if found is None:
+        raise ApiError(404, errors.MESSAGES[404])
+    why = basis(found) if basis is not None else ""
+    record_access(user=user, woman=woman(found), basis=why, request=request)
+    set_etag(response, found)
+    return found
+
+
 # -- serialisers --------------------------------------------------------------------------------
 
 
@@ -169,11 +207,7 @@ women = Router(tags=["women"])
 def list_women(request: HttpRequest, paging: Query[Paging]) -> Any:
     user = _require(request, "view_woman_record", "view_own_record")
     rows = visible_women(user).order_by("family_name", "given_name", "pk")
-    body, shown = page_of(request, rows, paging.page, paging.page_size, woman_out)
-    record_access_many(
-        user=user, women_ids=[w.pk for w in shown], action=AccessEvent.Action.LIST, request=request
-    )
-    return body
+    return _listed(request, user, rows, paging, woman_out, lambda w: w.pk)
 
 
 class FindWoman(Schema):
@@ -211,12 +245,8 @@ def find_woman(request: HttpRequest, response: HttpResponse, body: FindWoman) ->
 @women.get("/{ref}", response={200: WomanOut, **READ_ERRORS}, summary="One woman")
 def get_woman(request: HttpRequest, response: HttpResponse, ref: UUID) -> Any:
     user = _require(request, "view_woman_record", "view_own_record")
-    woman = visible_women(user).filter(ref=ref).first()
-    if woman is None:
-        raise ApiError(404, errors.MESSAGES[404])
-    record_access(user=user, woman=woman, basis=_basis(user, woman), request=request)
-    set_etag(response, woman)
-    return woman_out(woman)
+    rows = visible_women(user).filter(ref=ref)
+    return woman_out(_one(request, response, user, rows, lambda w: w, lambda w: _basis(user, w)))
 
 
 def _basis(user: Any, woman: Woman) -> str:
@@ -256,16 +286,9 @@ def list_pregnancies(
     rows = with_current_assignment(visible_pregnancies(user).select_related("woman"))
     if status:
         rows = rows.filter(status=status)
-    body, shown = page_of(
-        request, rows.order_by("edd", "pk"), paging.page, paging.page_size, pregnancy_out
+    return _listed(
+        request, user, rows.order_by("edd", "pk"), paging, pregnancy_out, lambda p: p.woman_id
     )
-    record_access_many(
-        user=user,
-        women_ids=sorted({p.woman_id for p in shown}),
-        action=AccessEvent.Action.LIST,
-        request=request,
-    )
-    return body
 
 
 @pregnancies.get("/{ref}", response={200: PregnancyOut, **READ_ERRORS}, summary="One pregnancy")
@@ -404,25 +427,14 @@ def referral_out(r: Any) -> dict[str, Any]:
 def list_referrals(request: HttpRequest, paging: Query[Paging]) -> Any:
     user = _require(request, "edit_plan")
     rows = referral_queries.visible(user).order_by("-requested_at", "pk")
-    body, shown = page_of(request, rows, paging.page, paging.page_size, referral_out)
-    record_access_many(
-        user=user,
-        women_ids=sorted({r.pregnancy.woman_id for r in shown}),
-        action=AccessEvent.Action.LIST,
-        request=request,
-    )
-    return body
+    return _listed(request, user, rows, paging, referral_out, lambda r: r.pregnancy.woman_id)
 
 
 @voice.get("/referrals/{pk}", response={200: ReferralOut, **READ_ERRORS}, summary="A referral")
 def get_referral(request: HttpRequest, response: HttpResponse, pk: int) -> Any:
     user = _require(request, "edit_plan")
-    referral = referral_queries.visible(user).filter(pk=pk).first()
-    if referral is None:
-        raise ApiError(404, errors.MESSAGES[404])
-    record_access(user=user, woman=referral.pregnancy.woman, request=request)
-    set_etag(response, referral)
-    return referral_out(referral)
+    rows = referral_queries.visible(user).filter(pk=pk)
+    return referral_out(_one(request, response, user, rows, lambda r: r.pregnancy.woman))
 
 
 def concern_out(c: Any) -> dict[str, Any]:
@@ -446,25 +458,14 @@ def concern_out(c: Any) -> dict[str, Any]:
 def list_concerns(request: HttpRequest, paging: Query[Paging]) -> Any:
     user = _require(request, "handle_concerns")
     rows = concern_queries.visible(user).order_by("-received_at", "pk")
-    body, shown = page_of(request, rows, paging.page, paging.page_size, concern_out)
-    record_access_many(
-        user=user,
-        women_ids=sorted({c.woman_id for c in shown}),
-        action=AccessEvent.Action.LIST,
-        request=request,
-    )
-    return body
+    return _listed(request, user, rows, paging, concern_out, lambda c: c.woman_id)
 
 
 @voice.get("/concerns/{pk}", response={200: ConcernOut, **READ_ERRORS}, summary="A concern")
 def get_concern(request: HttpRequest, response: HttpResponse, pk: int) -> Any:
     user = _require(request, "handle_concerns")
-    concern = concern_queries.visible(user).filter(pk=pk).first()
-    if concern is None:
-        raise ApiError(404, errors.MESSAGES[404])
-    record_access(user=user, woman=concern.woman, request=request)
-    set_etag(response, concern)
-    return concern_out(concern)
+    rows = concern_queries.visible(user).filter(pk=pk)
+    return concern_out(_one(request, response, user, rows, lambda c: c.woman))
 
 
 # -- rota ---------------------------------------------------------------------------------------
