@@ -24,6 +24,23 @@ schemathesis.openapi.format(
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Django closes the database connection when a request finishes; calling the WSGI app
+    directly (as Django's own test client avoids) would close the test's transaction's
+    connection, so the signal is held off for the test, as the test client does."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def api_headers(world):
     _token, plain = issue(user=world.manager, name="schemathesis")
