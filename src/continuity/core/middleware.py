@@ -42,3 +42,46 @@ class AbsoluteSessionLimitMiddleware:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+class RejectNulMiddleware:
+    """A NUL character in the query string or a form can never be stored (PostgreSQL refuses it
+    in text) and has no legitimate use: answer 400 before any view sees it, in the shape the
+    caller expects (the JSON API's error body, a FHIR OperationOutcome, or the error page).
+    Django's form fields refuse NUL already; this covers query parameters read directly."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            return self.refuse(request)
+        if request.content_type in FORMS and any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.POST.lists()
+        ):
+            return self.refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest) -> HttpResponse:
+        message = "The request contains a NUL character."
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            from continuity.api.errors import body
+
+            return JsonResponse(body(400, message), status=400)
+        if request.path.startswith("/fhir/"):
+            from continuity.fhir.responses import FhirError, error_response
+
+            return error_response(FhirError(400, "invalid", message))
+        from continuity.core.views import bad_request
+
+        return bad_request(request)
