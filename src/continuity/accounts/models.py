@@ -30,3 +30,12 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return str(Role(self.role).label)
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, kept for a day to limit guessing. Only keyed hashes of the username and
+    the address are stored."""
+
+    at = models.DateTimeField(db_index=True)
+    username = models.CharField(max_length=64, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)

@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from continuity.accounts import sessions
+
 
 class SignInForm(AuthenticationForm):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=150, required=False)
@@ -27,7 +29,23 @@ class SignInForm(AuthenticationForm):
             self.add_error("password", _("Enter your password"))
         if self.errors:
             return self.cleaned_data
-        return super().clean()
+        username = self.cleaned_data["username"]
+        address = sessions.address_of(self.request)
+        if sessions.locked_out(username, address):
+            raise forms.ValidationError(
+                _(
+                    "Too many attempts to sign in. Wait 15 minutes and try again, or ask your "
+                    "administrator to reset your password."
+                ),
+                code="locked",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            sessions.record_failure(username, address)
+            raise
+        sessions.clear_failures(username)
+        return cleaned
 
 
 class SignInView(auth_views.LoginView):
