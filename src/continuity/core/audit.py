@@ -53,7 +53,10 @@ def record_access(
     request: HttpRequest | None = None,
     reason: str = "",
 ) -> AccessEvent:
-    """Write the access event now. If this fails the exception propagates and nothing is shown."""
+    """Write the access event now. If this fails the exception propagates and nothing is shown.
+    A view justified only by emergency access is recorded as emergency access."""
+    if basis == "break_glass" and outcome == AccessEvent.Outcome.ALLOWED:
+        outcome = AccessEvent.Outcome.BREAK_GLASS
     return AccessEvent.objects.create(
         at=timezone.now(),
         user=user,

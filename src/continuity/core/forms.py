@@ -113,3 +113,46 @@ def add_action_error(form: forms.BaseForm, exc: Any) -> None:
     """Show a refused action's message on its field (or at the top when it has none)."""
     field = exc.field if getattr(exc, "field", None) in form.fields else None
     form.add_error(field, exc.message)
+
+
+class EmergencyAccessForm(forms.Form):
+    nhs_number = NhsNumberField(
+        label=_("Her NHS number"), error_messages={"required": _("Enter her NHS number")}
+    )
+    reason = forms.CharField(
+        label=_("Why you need her record now"),
+        widget=forms.Textarea,
+        max_length=500,
+        error_messages={
+            "required": _("Give the reason you need her record now"),
+            "max_length": _("Keep the reason to 500 characters or fewer"),
+        },
+    )
+    understood = forms.BooleanField(
+        label=_(
+            "I understand that this access is recorded, reviewed by the privacy officer, and "
+            "shown to her"
+        ),
+        error_messages={"required": _("Confirm that you understand the access is reviewed")},
+    )
+
+
+class AccessReviewForm(forms.Form):
+    review = forms.ChoiceField(
+        label=_("Was the access appropriate?"),
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the access was appropriate")},
+    )
+    note = forms.CharField(
+        label=_("Note (needed for a concern)"),
+        required=False,
+        max_length=500,
+        error_messages={"max_length": _("Keep the note to 500 characters or fewer")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from continuity.core.models import BreakGlass
+
+        super().__init__(*args, **kwargs)
+        self.fields["review"].choices = BreakGlass.Review.choices

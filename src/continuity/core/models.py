@@ -109,3 +109,35 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.outcome}"
+
+
+class BreakGlass(models.Model):
+    """Emergency access to a woman's record without a care relationship: a reason, a time box,
+    and a review by the privacy officer. While it is open, every view of her record is an access
+    event with the outcome "emergency access", which she sees in her access history."""
+
+    class Review(models.TextChoices):
+        APPROPRIATE = "appropriate", _("Appropriate")
+        CONCERN = "concern", _("A concern to follow up")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    woman = models.ForeignKey(
+        "pregnancies.Woman", on_delete=models.PROTECT, related_name="break_glass"
+    )
+    reason = models.CharField(max_length=500)
+    started_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review = models.CharField(max_length=12, choices=Review.choices, blank=True)
+    review_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+        verbose_name = _("emergency access")
+
+    def __str__(self) -> str:
+        return f"Emergency access {self.started_at:%Y-%m-%d %H:%M}"

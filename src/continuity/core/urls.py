@@ -9,4 +9,6 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("access-review/", views.access_review, name="access-review"),
+    path("access-review/<int:pk>/", views.review_emergency_access, name="review-emergency"),
+    path("emergency-access/", views.emergency_access, name="emergency-access"),
 ]

@@ -2,15 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuity.accounts.models import Role
-from continuity.core.models import AccessEvent
+from continuity.core import breakglass
+from continuity.core.forms import AccessReviewForm, EmergencyAccessForm, add_action_error
+from continuity.core.models import AccessEvent, BreakGlass
 from continuity.core.permissions import require
+from continuity.pregnancies.actions import ActionError
 
 START_PAGES = {
     Role.MIDWIFE: "caseloads:mine",
@@ -38,15 +43,74 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @require("review_access")
 def access_review(request: HttpRequest) -> HttpResponse:
-    """Denied and emergency accesses, for the privacy officer. No woman is named here."""
+    """Emergency accesses waiting for review, then denied and emergency access events, for the
+    privacy officer. No woman is named here."""
     events = (
         AccessEvent.objects.exclude(outcome=AccessEvent.Outcome.ALLOWED)
         .select_related("user")
         .order_by("-at", "-id")
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    waiting = BreakGlass.objects.filter(reviewed_at__isnull=True).select_related("user")
     return render(
-        request, "core/access_review.jinja", {"page_title": _("Access review"), "page": page}
+        request,
+        "core/access_review.jinja",
+        {"page_title": _("Access review"), "page": page, "waiting": list(waiting[:100])},
+    )
+
+
+@require("review_access")
+def review_emergency_access(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = get_object_or_404(BreakGlass.objects.select_related("user"), pk=pk)
+    form = AccessReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            breakglass.review(
+                by=request.user,  # type: ignore[arg-type]
+                grant=grant,
+                outcome=form.cleaned_data["review"],
+                note=form.cleaned_data["note"],
+            )
+        except ActionError as exc:
+            add_action_error(form, exc)
+        else:
+            messages.success(request, _("Review recorded."))
+            return redirect("core:access-review")
+    return render(
+        request,
+        "core/review_emergency_access.jinja",
+        {"page_title": _("Review emergency access"), "grant": grant, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require("break_glass")
+def emergency_access(request: HttpRequest) -> HttpResponse:
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = breakglass.open_access(
+                by=request.user,  # type: ignore[arg-type]
+                nhs_number=form.cleaned_data["nhs_number"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ActionError as exc:
+            add_action_error(form, exc)
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Emergency access until %(time)s. Every view is recorded, reviewed by the "
+                    "privacy officer and shown to her."
+                )
+                % {"time": timezone.localtime(grant.expires_at).strftime("%H:%M")},
+            )
+            return redirect("pregnancies:woman", ref=grant.woman.ref)
+    return render(
+        request,
+        "core/emergency_access.jinja",
+        {"page_title": _("Emergency access to a record"), "form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -52,6 +52,15 @@ def _open_assignment_q(user: Any, at: datetime) -> Q | None:
     return None
 
 
+def _emergency_women(user: Any, at: datetime) -> Any:
+    """Women this user holds open emergency (break-glass) access to."""
+    from continuity.core.models import BreakGlass
+
+    return BreakGlass.objects.filter(user=user, started_at__lte=at, expires_at__gt=at).values(
+        "woman_id"
+    )
+
+
 def visible_pregnancies(user: Any, at: datetime | None = None) -> QuerySet[Pregnancy]:
     at = at or timezone.now()
     if user.is_authenticated and user.role == Role.WOMAN:
@@ -60,7 +69,7 @@ def visible_pregnancies(user: Any, at: datetime | None = None) -> QuerySet[Pregn
     if q is None:
         return Pregnancy.objects.none()
     related = Assignment.objects.filter(q, pregnancy=OuterRef("pk"), ends_at__isnull=True)
-    return Pregnancy.objects.filter(Exists(related))
+    return Pregnancy.objects.filter(Exists(related) | Q(woman_id__in=_emergency_women(user, at)))
 
 
 def visible_women(user: Any, at: datetime | None = None) -> QuerySet[Woman]:
@@ -75,9 +84,11 @@ def relationship_basis(user: Any, pregnancy: Pregnancy, at: datetime | None = No
         return "self" if pregnancy.woman.user_id == user.pk else None
     current = current_assignment(pregnancy)
     if current is None:
-        return None
+        return _emergency_basis(user, pregnancy, at)
     if user.role == Role.SERVICE_MANAGER:
-        return "manager" if current.team.managers.filter(pk=user.pk).exists() else None
+        if current.team.managers.filter(pk=user.pk).exists():
+            return "manager"
+        return _emergency_basis(user, pregnancy, at)
     midwife = _midwife_of(user)
     if midwife is None or user.role not in (Role.MIDWIFE, Role.TEAM_LEADER):
         return None
@@ -89,7 +100,12 @@ def relationship_basis(user: Any, pregnancy: Pregnancy, at: datetime | None = No
         return "team"
     if current.named_midwife_id in _covered_midwife_ids(midwife, at):
         return "cover"
-    return None
+    return _emergency_basis(user, pregnancy, at)
+
+
+def _emergency_basis(user: Any, pregnancy: Pregnancy, at: datetime) -> str | None:
+    found = _emergency_women(user, at).filter(woman_id=pregnancy.woman_id).exists()
+    return "break_glass" if found else None
 
 
 def current_assignment(pregnancy: Pregnancy) -> Assignment | None:
