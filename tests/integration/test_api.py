@@ -334,3 +334,17 @@ def test_an_unknown_query_parameter_is_refused_not_ignored(world):
     assert body["errors"] == [{"field": "stauts", "message": "Not a parameter of this operation"}]
     assert client.get("/api/v1/pregnancies?status=booked&page=1").status_code == 200
     _error(client.get(f"/api/v1/women/{world.pregnancy_a.woman.ref}?nhs_number=1"), 400)
+
+
+def test_oversized_and_deeply_nested_bodies_get_the_documented_error(world):
+    client = _token_client(world.midwife_a.user)
+    url = f"/api/v1/pregnancies/{world.pregnancy_a.ref}/transition"
+    huge = '{"to": "' + "x" * 3_000_000 + '"}'
+    _error(client.post(url, huge, content_type="application/json", HTTP_IF_MATCH='"1"'), 413)
+    deep = "[" * 100_000 + "]" * 100_000
+    _error(client.post(url, deep, content_type="application/json", HTTP_IF_MATCH='"1"'), 400)
+    admin = _token_client(world.admin)
+    big_csv = "a" * 3_000_000
+    _error(admin.post("/api/v1/bookings/import", big_csv, content_type="text/csv"), 413)
+    world.pregnancy_a.refresh_from_db()
+    assert world.pregnancy_a.status == Pregnancy.Status.ANTENATAL

@@ -24,3 +24,14 @@ def test_nul_is_a_400_for_the_api_fhir_and_the_pages(world, client_for):
     assert form.status_code == 400
     # Without NUL the same requests are answered normally.
     assert system.get("/fhir/R4/Practitioner?identifier=x").status_code == 200
+
+
+def test_an_oversized_fhir_form_is_an_operation_outcome_not_a_page(world):
+    _token, plain = issue(user=world.midwife_a.user, name="x")
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {plain}").post(
+        "/fhir/R4/Patient/_search",
+        "identifier=" + "x" * 3_000_000,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code in (400, 413)
+    assert response.json()["resourceType"] == "OperationOutcome"

@@ -5,7 +5,8 @@
 400 malformed request (bad JSON, a bad query parameter), 401 no or bad credentials, 403 the role
 may not do this, 404 no such record *for this caller* (out-of-relationship records are 404 too),
 409 the request conflicts with the record's state, 412 `If-Match` does not match the current
-version, 422 the body is well formed but breaks a rule, 428 a write without `If-Match`.
+version, 413 the body is over 2.5 MB, 422 the body is well formed but breaks a rule, 428 a write
+without `If-Match`.
 A 500 says only that something went wrong, with no stack trace; the detail goes to the log.
 """
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -43,6 +44,7 @@ CODES = {
     404: "not_found",
     409: "conflict",
     412: "precondition_failed",
+    413: "too_large",
     422: "invalid",
     428: "precondition_required",
     500: "server_error",
@@ -51,6 +53,7 @@ MESSAGES = {
     401: "Sign in, or send a valid API token as 'Authorization: Bearer <token>'.",
     403: "Your role may not do this.",
     404: "Not found.",
+    413: "The request body is larger than 2.5 MB: split it into smaller requests.",
     500: "Something went wrong. It has been logged; try again later.",
 }
 # What each endpoint documents besides its success.
@@ -59,6 +62,7 @@ WRITE_ERRORS: dict[int, Any] = {
     **READ_ERRORS,
     409: ErrorBody,
     412: ErrorBody,
+    413: ErrorBody,
     422: ErrorBody,
     428: ErrorBody,
 }
@@ -135,6 +139,10 @@ def install(api: NinjaAPI) -> None:
     def refused(request: HttpRequest, exc: ActionError) -> HttpResponse:
         errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
         return respond(request, 422, exc.message, errors)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return respond(request, 413)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

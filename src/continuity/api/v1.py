@@ -716,7 +716,14 @@ bookings = Router(tags=["bookings"])
 
 @bookings.post(
     "/bookings/import",
-    response={200: ImportReport, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 422: ErrorBody},
+    response={
+        200: ImportReport,
+        400: ErrorBody,
+        401: ErrorBody,
+        403: ErrorBody,
+        413: ErrorBody,
+        422: ErrorBody,
+    },
     summary="Import bookings (text/csv body): all or nothing, idempotent",
     openapi_extra={
         "requestBody": {

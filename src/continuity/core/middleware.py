@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 
@@ -62,11 +63,15 @@ class RejectNulMiddleware:
             for key, values in request.GET.lists()
         ):
             return self.refuse(request)
-        if request.content_type in FORMS and any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.POST.lists()
-        ):
-            return self.refuse(request)
+        if request.content_type in FORMS:
+            try:
+                fields = list(request.POST.lists())
+            except (RequestDataTooBig, TooManyFieldsSent):
+                fields = []  # the view answers "too large" in its own shape
+            if any(
+                "\x00" in key or any("\x00" in value for value in values) for key, values in fields
+            ):
+                return self.refuse(request)
         return self.get_response(request)
 
     @staticmethod
