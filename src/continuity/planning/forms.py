@@ -13,8 +13,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from continuity.planning.actions import MAX_REPLICATIONS
-
 
 @dataclass(frozen=True)
 class Number:
@@ -211,7 +209,6 @@ class ScenarioForm(forms.Form):
             self.fields[spec.key] = _field(spec)
         for key, label, _group in SWITCHES:
             self.fields[key] = forms.BooleanField(label=label, required=False)
-        self.fields["replications"].max_value = MAX_REPLICATIONS  # type: ignore[attr-defined]
 
     def numbers(self, group: str) -> list[Any]:
         return [self[spec.key] for spec in NUMBERS if spec.group == group]
