@@ -15,7 +15,7 @@ DEMO_SEED ?= 1
 help:
 	@echo "make run    - serve the demo trust at http://127.0.0.1:8000 (embedded SQLite)"
 	@echo "make test   - run the whole test suite (PostgreSQL if reachable, else SQLite)"
-	@echo "make lint   - ruff, mypy (strict on engines), import-linter"
+	@echo "make lint   - ruff, mypy (strict on engines), import-linter, bandit, pip-audit"
 	@echo "make bench  - quick tier of every benchmark"
 
 bootstrap:
@@ -32,9 +32,14 @@ run: bootstrap
 	CONTINUITY_SECURE_COOKIES=0 CONTINUITY_TASKS_BACKEND=immediate $(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
 lint: bootstrap-dev
-	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff check src tests bench scripts
 	.venv/bin/mypy src/continuity/engines
 	.venv/bin/lint-imports
+	@# bandit logs a warning for every line-level nosec it honours; keep only its findings.
+	@out=$$(.venv/bin/bandit -q -c pyproject.toml -r src 2>&1); status=$$?; \
+	  printf '%s\n' "$$out" | grep -v "WARNING.*nosec encountered" || true; \
+	  echo "bandit: exit $$status"; exit $$status
+	$(PY) scripts/audit_dependencies.py
 
 test: bootstrap-dev lint
 	@scripts/run-tests.sh

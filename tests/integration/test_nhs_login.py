@@ -76,3 +76,27 @@ def test_an_nhs_number_without_a_record_is_refused(world, fake_nhs_login):
 def test_without_configuration_it_is_not_offered(world, client):
     assert "Continue to NHS login" not in client.get("/sign-in/").content.decode()
     assert client.get("/my/nhs-login/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://login.example.invalid/token",
+        "http://login.example.invalid/token",
+        "https:///token",
+        "gopher://127.0.0.1/",
+    ],
+)
+def test_endpoints_other_than_https_or_loopback_are_never_called(url):
+    from continuity.portal.nhs_login import NhsLoginError, _json
+
+    with pytest.raises(NhsLoginError, match="https"):
+        _json(urllib.request.Request(url))  # noqa: S310 - refused before any call
+
+
+@pytest.mark.parametrize("url", ["https://auth.login.nhs.uk/token", "http://127.0.0.1:9/token"])
+def test_https_and_the_loopback_stub_are_allowed(url):
+    from continuity.portal.nhs_login import check_endpoint
+
+    check_endpoint(url)  # raises if refused

@@ -43,7 +43,7 @@ def choice_item(choice: list[Any], current: Any, key: str = "selected") -> dict[
 def environment(**options: Any) -> Environment:
     options.pop("loader", None)
     options.pop("undefined", None)
-    env = Environment(  # noqa: S701 - autoescape is forced on below
+    env = Environment(  # noqa: S701 - autoescape is forced on below # nosec B701
         loader=ChoiceLoader(
             [
                 FileSystemLoader([str(d) for d in settings.TEMPLATES[0]["DIRS"]]),

@@ -129,7 +129,7 @@ class _Table:
         table = qn(model._meta.db_table)
         columns = ", ".join(qn(f.column or f.attname) for f in fields)
         placeholders = ", ".join(["%s"] * len(fields))
-        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 # nosec B608
         self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
 
     def reserve(self, n: int) -> int:
@@ -829,7 +829,7 @@ def _delete_all(model_list: Iterable[type[models.Model]]) -> dict[str, int]:
     with connection.cursor() as cursor:
         for model in model_list:
             table = connection.ops.quote_name(model._meta.db_table)
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a table name from model meta
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a table name from model meta # nosec B608
             deleted[_label(model)] = max(cursor.rowcount, 0)
     return deleted
 

@@ -83,9 +83,20 @@ def _post_form(url: str, data: dict[str, str]) -> dict[str, Any]:
     return _json(request)
 
 
+def check_endpoint(url: str) -> None:
+    """Only HTTPS, or plain HTTP to this machine (the stub in tests), may be called: never
+    file:// or another scheme urllib would otherwise open."""
+    parts = urllib.parse.urlsplit(url)
+    loopback = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "::1", "localhost")
+    if not (parts.scheme == "https" or loopback) or not parts.hostname:
+        raise NhsLoginError("NHS login endpoints must be https:// addresses")
+
+
 def _json(request: urllib.request.Request) -> dict[str, Any]:
+    check_endpoint(request.full_url)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        # The scheme was checked just above; the address comes from settings, not from a user.
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 # nosec B310
             loaded = json.loads(response.read().decode())
     except (urllib.error.URLError, TimeoutError, json.JSONDecodeError) as exc:
         raise NhsLoginError(f"NHS login did not answer properly ({type(exc).__name__})") from None
