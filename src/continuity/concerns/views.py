@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from continuity.concerns.forms import (
 from continuity.concerns.models import Concern
 from continuity.core.audit import record_access, record_access_many
 from continuity.core.forms import add_action_error
+from continuity.core.idempotency import create_once
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
 from continuity.feedback.models import FeedbackRequest
@@ -59,7 +60,8 @@ def my_new_concern(request: HttpRequest) -> HttpResponse:
     woman = my_record(request.user)
     form = RaiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create() -> str:
             concern = actions.raise_concern(
                 by=request.user,  # type: ignore[arg-type]
                 woman=woman,
@@ -68,15 +70,17 @@ def my_new_concern(request: HttpRequest) -> HttpResponse:
                 details=form.cleaned_data["details"],
                 raised_for=Concern.RaisedFor.HERSELF,
             )
-        except ActionError as exc:
-            add_action_error(form, exc)
-        else:
             messages.success(
                 request,
                 _("Thank you. We will let you know we have it by %(date)s.")
                 % {"date": concern.acknowledge_by.strftime("%-d %B %Y")},
             )
-            return redirect("concerns:my-concern", pk=concern.pk)
+            return resolve_url("concerns:my-concern", pk=concern.pk)
+
+        try:
+            return create_once(request, "concern.raise.own", create)
+        except ActionError as exc:
+            add_action_error(form, exc)
     return render(
         request,
         "concerns/raise.jinja",
@@ -132,7 +136,8 @@ def raise_for_her(request: HttpRequest, ref: UUID) -> HttpResponse:
     woman = woman_for(request.user, ref)
     form = StaffRaiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create() -> str:
             concern = actions.raise_concern(
                 by=request.user,  # type: ignore[arg-type]
                 woman=woman,
@@ -141,11 +146,13 @@ def raise_for_her(request: HttpRequest, ref: UUID) -> HttpResponse:
                 details=form.cleaned_data["details"],
                 raised_for=form.cleaned_data["raised_for"],
             )
+            messages.success(request, _("The concern has been recorded."))
+            return resolve_url("concerns:detail", pk=concern.pk)
+
+        try:
+            return create_once(request, "concern.raise.staff", create)
         except ActionError as exc:
             add_action_error(form, exc)
-        else:
-            messages.success(request, _("The concern has been recorded."))
-            return redirect("concerns:detail", pk=concern.pk)
     return render(
         request,
         "concerns/raise.jinja",

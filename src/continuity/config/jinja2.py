@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+from markupsafe import Markup
 
 from continuity.allocation import presenters as allocation_presenters
-from continuity.core import presenters
+from continuity.core import idempotency, presenters
 from continuity.core.forms import error_list
 from continuity.core.navigation import in_nhs_app, navigation_for
 from continuity.core.permissions import can
@@ -38,6 +39,14 @@ def choice_item(choice: list[Any], current: Any, key: str = "selected") -> dict[
     if isinstance(current, list | tuple):  # a multiple choice: every chosen value is marked
         return {"value": value, "text": str(text), key: str(value) in {str(c) for c in current}}
     return {"value": value, "text": str(text), key: str(value) == current}
+
+
+def submission_input(request: Any, bound: bool = True) -> Markup:
+    """The hidden idempotency key of a creating form (see continuity.core.idempotency). A page
+    with several creating forms passes `bound` so only the form that was sent keeps its key."""
+    posted = request.POST if request.method == "POST" and bound else None
+    key = idempotency.key_for_form(posted)
+    return Markup('<input type="hidden" name="%s" value="%s">') % (idempotency.FIELD, key)
 
 
 def environment(**options: Any) -> Environment:
@@ -74,6 +83,7 @@ def environment(**options: Any) -> Environment:
             "get_messages": get_messages,
             "can": can,
             "settings": settings,
+            "submission_input": submission_input,
         }
     )
     env.filters.update(

@@ -25,7 +25,9 @@ MINUTES = 60
 MIN_REASON = 10
 
 
-def open_access(*, by: User, nhs_number: str, reason: str) -> BreakGlass:
+def check_request(*, by: User, nhs_number: str, reason: str) -> tuple[Woman, str]:
+    """The woman and the reason, or an ActionError. A number matching nobody is audited here,
+    outside any transaction of the caller's, so the refusal stays on record."""
     text = required_text(
         reason, field="reason", limit=500, missing=_("Give the reason you need her record now")
     )
@@ -40,6 +42,11 @@ def open_access(*, by: User, nhs_number: str, reason: str) -> BreakGlass:
         raise ActionError(
             _("No woman with this NHS number is registered with us"), field="nhs_number"
         )
+    return woman, text
+
+
+def open_access(*, by: User, nhs_number: str, reason: str) -> BreakGlass:
+    woman, text = check_request(by=by, nhs_number=nhs_number, reason=reason)
     now = timezone.now()
     with transaction.atomic():
         grant = BreakGlass.objects.create(

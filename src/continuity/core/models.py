@@ -141,3 +141,25 @@ class BreakGlass(models.Model):
 
     def __str__(self) -> str:
         return f"Emergency access {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Submission(models.Model):
+    """A creating form (or API call) remembered by its idempotency key, so that a double click,
+    a browser resubmit or a replay creates nothing twice. The first submit's row is written in the
+    same transaction as what it created; a later submit with the same key finds it and is sent to
+    the same place instead of running again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    key = models.UUIDField()
+    action = models.CharField(max_length=80)
+    result = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submission_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.created_at:%Y-%m-%d %H:%M}"
+

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuity.accounts.models import Role
 from continuity.core import breakglass
 from continuity.core.forms import AccessReviewForm, EmergencyAccessForm, add_action_error
+from continuity.core.idempotency import create_once
 from continuity.core.models import AccessEvent, BreakGlass
 from continuity.core.permissions import require
 from continuity.pregnancies.actions import ActionError
@@ -88,15 +89,13 @@ def review_emergency_access(request: HttpRequest, pk: int) -> HttpResponse:
 def emergency_access(request: HttpRequest) -> HttpResponse:
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create() -> str:
             grant = breakglass.open_access(
                 by=request.user,  # type: ignore[arg-type]
                 nhs_number=form.cleaned_data["nhs_number"],
                 reason=form.cleaned_data["reason"],
             )
-        except ActionError as exc:
-            add_action_error(form, exc)
-        else:
             messages.warning(
                 request,
                 _(
@@ -105,7 +104,18 @@ def emergency_access(request: HttpRequest) -> HttpResponse:
                 )
                 % {"time": timezone.localtime(grant.expires_at).strftime("%H:%M")},
             )
-            return redirect("pregnancies:woman", ref=grant.woman.ref)
+            return resolve_url("pregnancies:woman", ref=grant.woman.ref)
+
+        try:
+            # Checked first, outside the key's transaction: a refused number stays audited.
+            breakglass.check_request(
+                by=request.user,  # type: ignore[arg-type]
+                nhs_number=form.cleaned_data["nhs_number"],
+                reason=form.cleaned_data["reason"],
+            )
+            return create_once(request, "emergency_access.open", create)
+        except ActionError as exc:
+            add_action_error(form, exc)
     return render(
         request,
         "core/emergency_access.jinja",

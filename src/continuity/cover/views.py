@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from continuity.core.audit import record_access_many
 from continuity.core.forms import add_action_error
+from continuity.core.idempotency import create_once
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
 from continuity.cover import actions, ical, queries
@@ -59,7 +60,8 @@ def request_absence(request: HttpRequest) -> HttpResponse:
     me = own_midwife(request.user)
     form = AbsenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create() -> str:
             actions.request_absence(
                 by=request.user,  # type: ignore[arg-type]
                 midwife=me,
@@ -68,11 +70,13 @@ def request_absence(request: HttpRequest) -> HttpResponse:
                 last_day=form.cleaned_data["last_day"],
                 note=form.cleaned_data["note"],
             )
+            messages.success(request, _("Your request has been sent to your team leader."))
+            return resolve_url("cover:mine")
+
+        try:
+            return create_once(request, "leave.request.own", create)
         except ActionError as exc:
             add_action_error(form, exc)
-        else:
-            messages.success(request, _("Your request has been sent to your team leader."))
-            return redirect("cover:mine")
     return render(
         request,
         "cover/absence_form.jinja",
@@ -113,7 +117,8 @@ def call_out(request: HttpRequest) -> HttpResponse:
     me = own_midwife(request.user)
     form = CallOutForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create() -> str:
             entry = actions.record_call_out(
                 by=request.user,  # type: ignore[arg-type]
                 midwife=me,
@@ -122,11 +127,13 @@ def call_out(request: HttpRequest) -> HttpResponse:
                 end=form.cleaned_data["end_time"],
                 note=form.cleaned_data["note"],
             )
+            messages.success(request, _("Your call-out has been recorded."))
+            return resolve_url("cover:call-out-visits", pk=entry.pk)
+
+        try:
+            return create_once(request, "call_out.record", create)
         except ActionError as exc:
             add_action_error(form, exc)
-        else:
-            messages.success(request, _("Your call-out has been recorded."))
-            return redirect("cover:call-out-visits", pk=entry.pk)
     return render(
         request,
         "cover/call_out.jinja",
@@ -315,7 +322,8 @@ def record_absence(request: HttpRequest) -> HttpResponse:
     people = queries.team_midwives(team, today, today)
     form = AbsenceForm(request.POST or None, midwives=people)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create() -> str:
             entry = actions.request_absence(
                 by=request.user,  # type: ignore[arg-type]
                 midwife=form.cleaned_data["midwife"],
@@ -324,10 +332,12 @@ def record_absence(request: HttpRequest) -> HttpResponse:
                 last_day=form.cleaned_data["last_day"],
                 note=form.cleaned_data["note"],
             )
+            return resolve_url("cover:decide", pk=entry.pk)
+
+        try:
+            return create_once(request, "leave.record.team", create)
         except ActionError as exc:
             add_action_error(form, exc)
-        else:
-            return redirect("cover:decide", pk=entry.pk)
     return render(
         request,
         "cover/absence_form.jinja",
@@ -432,7 +442,8 @@ def add_shifts(request: HttpRequest) -> HttpResponse:
     form = ShiftsForm(request.POST or None, midwives=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def create() -> str:
             rows = actions.add_shifts(
                 by=request.user,  # type: ignore[arg-type]
                 midwife=data["midwife"],
@@ -446,16 +457,18 @@ def add_shifts(request: HttpRequest) -> HttpResponse:
                 ),
                 note=data["note"],
             )
-        except ActionError as exc:
-            add_action_error(form, exc)
-        else:
             messages.success(
                 request,
                 ngettext("%(n)d shift has been added.", "%(n)d shifts have been added.", len(rows))
                 % {"n": len(rows)},
             )
             url = reverse("cover:team") + f"?team={team.local_id}&date={data['first_day']}"
-            return redirect(url)
+            return resolve_url(url)
+
+        try:
+            return create_once(request, "rota.add_shifts", create)
+        except ActionError as exc:
+            add_action_error(form, exc)
     return render(
         request,
         "cover/shifts.jinja",

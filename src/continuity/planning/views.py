@@ -9,12 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuity.assurance.msds import neutralise
 from continuity.core.forms import add_action_error
+from continuity.core.idempotency import create_once
 from continuity.core.permissions import require
 from continuity.planning import actions, charts, defaults, presenters, queries
 from continuity.planning.forms import ScenarioForm, SolveForm
@@ -83,7 +84,8 @@ def _form_page(
         )
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def create() -> str:
             scenario = actions.create(
                 by=request.user,  # type: ignore[arg-type]
                 name=form.cleaned_data["name"],
@@ -94,11 +96,13 @@ def _form_page(
                 request=form.request() if isinstance(form, SolveForm) else None,
                 notes=form.cleaned_data.get("notes", ""),
             )
+            messages.success(request, _("Saved. The simulation runs in the background."))
+            return resolve_url("planning:detail", pk=scenario.pk)
+
+        try:
+            return create_once(request, "planning.create", create)
         except ActionError as exc:
             add_action_error(form, exc)
-        else:
-            messages.success(request, _("Saved. The simulation runs in the background."))
-            return redirect("planning:detail", pk=scenario.pk)
     return render(
         request,
         template,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from continuity.assurance.pdf import pdf_from_html
 from continuity.core.audit import record_access
 from continuity.core.forms import add_action_error
+from continuity.core.idempotency import create_once
 from continuity.core.permissions import require
 from continuity.plans import actions, headings, queries
 from continuity.plans.forms import DiscussionForm, SectionForm
@@ -84,14 +85,19 @@ def woman_plan(request: HttpRequest, ref: UUID) -> HttpResponse:
                     contact = (
                         pregnancy.contacts.filter(pk=contact_id).first() if contact_id else None
                     )
-                    actions.record_discussion(
-                        by=request.user,  # type: ignore[arg-type]
-                        section=actions.section_for(pregnancy, key),
-                        note=dform.cleaned_data["note"],
-                        contact=contact,
-                    )
-                    messages.success(request, _("Discussion recorded."))
-                    return redirect(f"{request.path}#{key}")
+                    note = dform.cleaned_data["note"]
+
+                    def create() -> str:
+                        actions.record_discussion(
+                            by=request.user,  # type: ignore[arg-type]
+                            section=actions.section_for(pregnancy, key),
+                            note=note,
+                            contact=contact,
+                        )
+                        messages.success(request, _("Discussion recorded."))
+                        return f"{request.path}#{key}"
+
+                    return create_once(request, f"plan.discuss.{key}", create)
             elif action == "agree":
                 actions.agree_section(
                     by=request.user,  # type: ignore[arg-type]

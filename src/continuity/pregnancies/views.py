@@ -6,12 +6,14 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuity.assurance.tracking import pregnancy_share
 from continuity.core.audit import record_access
+from continuity.core.idempotency import create_once
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
 from continuity.cover.queries import contact_card
@@ -73,21 +75,24 @@ def book(request: HttpRequest) -> HttpResponse:
     form = BookingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = form.cleaned_data
-        try:
+
+        def create() -> str:
             pregnancy = actions.book_pregnancy(
                 by=request.user,  # type: ignore[arg-type]
                 booking=actions.Booking(**data),
                 team=midwife.team,
             )
-        except actions.ActionError as exc:
-            form.add_error(exc.field, _(exc.message))
-        else:
             messages.success(
                 request,
                 _("Pregnancy booked. She is in %(team)s's allocation queue.")
                 % {"team": midwife.team.name},
             )
-            return redirect("pregnancies:woman", ref=pregnancy.woman.ref)
+            return reverse("pregnancies:woman", kwargs={"ref": pregnancy.woman.ref})
+
+        try:
+            return create_once(request, "pregnancy.book", create)
+        except actions.ActionError as exc:
+            form.add_error(exc.field, _(exc.message))
     return render(
         request,
         "pregnancies/book.jinja",

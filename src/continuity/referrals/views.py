@@ -8,12 +8,13 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuity.core.audit import record_access, record_access_many
 from continuity.core.forms import add_action_error
+from continuity.core.idempotency import create_once
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
 from continuity.cover.clock import NonexistentTime, local_instant
@@ -35,7 +36,8 @@ def new_referral(request: HttpRequest, ref: UUID) -> HttpResponse:
     pregnancy = woman.latest_pregnancy()
     form = ReferralForm(_sites(), request.POST or None)
     if request.method == "POST" and form.is_valid() and pregnancy is not None:
-        try:
+
+        def create() -> str:
             referral = actions.make_referral(
                 by=request.user,  # type: ignore[arg-type]
                 pregnancy=pregnancy,
@@ -44,11 +46,13 @@ def new_referral(request: HttpRequest, ref: UUID) -> HttpResponse:
                 urgency=form.cleaned_data["urgency"],
                 reason=form.cleaned_data["reason"],
             )
+            messages.success(request, _("Referral made. You will be told if it is overdue."))
+            return resolve_url("referrals:detail", pk=referral.pk)
+
+        try:
+            return create_once(request, "referral.make", create)
         except ActionError as exc:
             add_action_error(form, exc)
-        else:
-            messages.success(request, _("Referral made. You will be told if it is overdue."))
-            return redirect("referrals:detail", pk=referral.pk)
     return render(
         request,
         "referrals/new.jinja",
