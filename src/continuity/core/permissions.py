@@ -21,6 +21,7 @@ ACTIVITIES: dict[str, frozenset[str]] = {
     "view_woman_record": frozenset({Role.MIDWIFE, Role.TEAM_LEADER, Role.SERVICE_MANAGER}),
     "book_pregnancy": frozenset({Role.MIDWIFE, Role.TEAM_LEADER}),
     "edit_plan": frozenset({Role.MIDWIFE, Role.TEAM_LEADER}),
+    "void_entry": frozenset({Role.MIDWIFE, Role.TEAM_LEADER}),
     "handle_concerns": frozenset({Role.MIDWIFE, Role.TEAM_LEADER, Role.SERVICE_MANAGER}),
     "view_team": frozenset({Role.TEAM_LEADER, Role.SERVICE_MANAGER}),
     "allocate": frozenset({Role.TEAM_LEADER, Role.SERVICE_MANAGER}),

@@ -144,3 +144,44 @@ def transition(
     locked.save()
     audit(by=by, action="pregnancy.transition", obj=locked, changes=changes, reason=reason)
     return locked
+
+
+# -- voiding entries made in error ---------------------------------------------------------------
+
+VOID_REASON_LIMIT = 500
+
+
+@transaction.atomic
+def void_entry(*, by: User, entry: Any, version: int | None, reason: str) -> Any:
+    """Void a visit, care plan record or labour record entered in error: it stays in the record,
+    marked with who voided it, when and why, and leaves every list, measure and export. Nothing
+    clinical is ever deleted. Stale or repeated voids are refused."""
+    from continuity.notifications.reminders import refresh_visit_reminder
+    from continuity.pregnancies.models import Contact
+
+    locked = type(entry).objects.select_for_update().get(pk=entry.pk)
+    if locked.voided_at is not None:
+        raise StaleRecord(
+            _("This entry was already voided on %(time)s. Check the record again.")
+            % {"time": timezone.localtime(locked.voided_at).strftime("%-d %B %Y at %H:%M")}
+        )
+    if hasattr(locked, "version") and version is not None and locked.version != version:
+        raise StaleRecord(_("This entry was changed after you opened it. Check it again."))
+    text = required_text(
+        reason,
+        field="reason",
+        limit=VOID_REASON_LIMIT,
+        missing=_("Enter why this entry is being voided"),
+    )
+    now = timezone.now()
+    locked.voided_at = now
+    locked.voided_by = by
+    locked.void_reason = text
+    if hasattr(locked, "version"):
+        locked.version += 1
+        locked.updated_at = now
+    locked.save()
+    audit(by=by, action=f"{type(locked).__name__.lower()}.void", obj=locked, reason=text)
+    if isinstance(locked, Contact):  # a voided visit must not be reminded of
+        refresh_visit_reminder(locked.pk, by=by, now=now)
+    return locked

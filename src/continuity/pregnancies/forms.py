@@ -135,3 +135,18 @@ class BookingForm(forms.Form):
     @property
     def choice_fields(self) -> list[str]:
         return ["ethnic_category", "preferred_language", "hospital_of_choice"]
+
+
+class VoidForm(forms.Form):
+    """Void an entry made in error: the reason is kept with it and shown wherever it is listed."""
+
+    reason = forms.CharField(
+        label=_("Why is this entry being voided?"),
+        widget=forms.Textarea,
+        max_length=500,
+        error_messages={
+            "required": _("Enter why this entry is being voided"),
+            "max_length": _("Keep the reason to 500 characters or fewer"),
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

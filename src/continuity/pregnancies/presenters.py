@@ -34,6 +34,15 @@ def woman_summary(user: Any, woman: Woman) -> dict[str, Any]:
     )
     past = [c for c in contacts if c.scheduled_start < now][:10]
     labour = getattr(pregnancy, "labour", None)
+    # Entries voided in error stay visible here, with who voided them and why.
+    voided = sorted(
+        [
+            *pregnancy.care_plans.filter(voided_at__isnull=False).select_related("voided_by"),
+            *pregnancy.contacts.filter(voided_at__isnull=False).select_related("voided_by"),
+        ],
+        key=lambda e: e.voided_at,
+        reverse=True,
+    )
     # Who allocated her midwives, when, and the reasons shown at the time (newest first).
     decisions = list(
         pregnancy.allocation_decisions.select_related(  # type: ignore[attr-defined]
@@ -55,6 +64,7 @@ def woman_summary(user: Any, woman: Woman) -> dict[str, Any]:
         "upcoming": upcoming[:5],
         "past": past,
         "labour": labour,
+        "voided": voided,
         "decisions": decisions,
         "basis": relationship_basis(user, pregnancy, now),
     }

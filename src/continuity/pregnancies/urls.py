@@ -7,4 +7,5 @@ app_name = "pregnancies"
 urlpatterns = [
     path("women/<uuid:ref>/", views.woman, name="woman"),
     path("book/", views.book, name="book"),
+    path("women/<uuid:ref>/void/<slug:kind>/<int:pk>/", views.void_entry, name="void"),
 ]

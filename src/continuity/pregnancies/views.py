@@ -6,19 +6,21 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuity.assurance.tracking import pregnancy_share
 from continuity.core.audit import record_access
+from continuity.core.forms import add_action_error
 from continuity.core.idempotency import create_once
 from continuity.core.models import AccessEvent
-from continuity.core.permissions import require
+from continuity.core.permissions import can, require
 from continuity.cover.queries import contact_card
 from continuity.pregnancies import actions, presenters, queries
-from continuity.pregnancies.forms import BookingForm
+from continuity.pregnancies.forms import BookingForm, VoidForm
+from continuity.pregnancies.models import CarePlanRecord, Contact, LabourRecord
 from continuity.referrals import queries as referral_queries
 
 
@@ -62,6 +64,7 @@ def woman(request: HttpRequest, ref: UUID) -> HttpResponse:
             "contact": card,
             "continuity_share": share,
             "referrals": referrals,
+            "can_void": can(request.user, "void_entry"),
             **summary,
         },
     )
@@ -97,5 +100,53 @@ def book(request: HttpRequest) -> HttpResponse:
         request,
         "pregnancies/book.jinja",
         {"page_title": _("Book a pregnancy"), "form": form, "today": timezone.localdate()},
+        status=400 if form.errors else 200,
+    )
+
+
+# Entries that can be voided from her record, by the name used in the address.
+VOIDABLE = {"visit": Contact, "care-plan": CarePlanRecord, "labour": LabourRecord}
+
+
+@require("void_entry")
+def void_entry(request: HttpRequest, ref: UUID, kind: str, pk: int) -> HttpResponse:
+    """Void a visit, care plan record or labour record entered in error, with a reason."""
+    found = queries.woman_for(request.user, ref)  # 404 outside a care relationship
+    model = VOIDABLE.get(kind)
+    if model is None:
+        raise Http404
+    entry = get_object_or_404(model.objects.select_related("pregnancy"), pk=pk)
+    if entry.pregnancy.woman_id != found.pk:
+        raise Http404
+    form = VoidForm(request.POST or None, initial={"version": getattr(entry, "version", None)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.void_entry(
+                by=request.user,  # type: ignore[arg-type]
+                entry=entry,
+                version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except actions.ActionError as exc:
+            add_action_error(form, exc)
+        else:
+            messages.success(request, _("The entry has been voided. It stays in her record."))
+            return redirect("pregnancies:woman", ref=found.ref)
+    record_access(
+        user=request.user,  # type: ignore[arg-type]
+        woman=found,
+        basis=queries.relationship_basis(request.user, entry.pregnancy) or "",
+        request=request,
+    )
+    return render(
+        request,
+        "pregnancies/void.jinja",
+        {
+            "page_title": _("Void an entry made in error"),
+            "form": form,
+            "woman": found,
+            "entry": entry,
+            "kind": kind,
+        },
         status=400 if form.errors else 200,
     )
