@@ -156,3 +156,28 @@ class AccessReviewForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["review"].choices = BreakGlass.Review.choices
+
+
+class RetentionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("What should happen to this record?"),
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether to keep the record or pass it on")},
+    )
+    keep_until = NhsDateField(label=_("Keep it until"), required=False)
+    note = forms.CharField(
+        label=_("Reason for your decision"),
+        widget=forms.Textarea,
+        max_length=500,
+        error_messages={
+            "required": _("Enter the reason for your decision"),
+            "max_length": _("Keep the reason to 500 characters or fewer"),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from continuity.core.models import RetentionReview
+
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = RetentionReview.Decision.choices

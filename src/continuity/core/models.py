@@ -163,3 +163,39 @@ class Submission(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.created_at:%Y-%m-%d %H:%M}"
 
+
+class RetentionReview(models.Model):
+    """A woman's maternity record reaching the end of its retention period (25 years after her
+    care ended), flagged for the privacy officer to review. Nothing is ever deleted by the
+    software: the review records a decision, and disposal, if any, is the records manager's."""
+
+    class Decision(models.TextChoices):
+        KEEP = "keep", _("Keep it for longer")
+        DISPOSAL = "disposal", _("Pass it to the records manager for disposal")
+
+    woman = models.ForeignKey(
+        "pregnancies.Woman", on_delete=models.PROTECT, related_name="retention_reviews"
+    )
+    care_ended_on = models.DateField()
+    due_on = models.DateField()
+    flagged_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    keep_until = models.DateField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["woman"],
+                condition=models.Q(decided_at__isnull=True),
+                name="one_open_retention_review",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Retention review due {self.due_on}"

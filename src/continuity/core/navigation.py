@@ -35,6 +35,7 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         items.append((_("Planning"), reverse("planning:index")))
     if user.role == Role.PRIVACY_OFFICER:
         items.append((_("Access review"), reverse("core:access-review")))
+        items.append((_("Retention review"), reverse("core:retention")))
     if user.role == Role.WOMAN:
         items.append((_("My pregnancy"), reverse("portal:home")))
         items.append((_("My visits"), reverse("visits:mine")))

@@ -35,6 +35,7 @@ ACTIVITIES: dict[str, frozenset[str]] = {
     "import_bookings": frozenset({Role.ADMIN, Role.SERVICE_MANAGER}),
     "break_glass": frozenset({Role.MIDWIFE, Role.TEAM_LEADER, Role.SERVICE_MANAGER}),
     "review_access": frozenset({Role.PRIVACY_OFFICER}),
+    "review_retention": frozenset({Role.PRIVACY_OFFICER}),
     "view_own_record": frozenset({Role.WOMAN}),
     "administer": frozenset({Role.ADMIN}),
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from continuity.core import views
+from continuity.core import retention_views, views
 
 app_name = "core"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("access-review/", views.access_review, name="access-review"),
     path("access-review/<int:pk>/", views.review_emergency_access, name="review-emergency"),
     path("emergency-access/", views.emergency_access, name="emergency-access"),
+    path("retention-review/", retention_views.retention_list, name="retention"),
+    path("retention-review/<int:pk>/", retention_views.retention_decide, name="retention-decide"),
 ]
