@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "continuity.core.middleware.RefuseUnusedMethodsMiddleware",
     "continuity.core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -172,7 +173,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [csp.SELF],
         "form-action": [csp.SELF],
         "frame-ancestors": [csp.NONE],
-        "base-uri": [csp.SELF],
+        "base-uri": [csp.NONE],
         "object-src": [csp.NONE],
     }
 }
@@ -185,11 +186,18 @@ PASSWORD_HASHERS = (
     ]
 )
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 
 # Policy settings: data, not code. Later capabilities read these.
 CONTINUITY = {
+    # Where women's sign-in and feedback links point: the service's public https address.
+    "PUBLIC_URL": os.environ.get("CONTINUITY_PUBLIC_URL", "http://127.0.0.1:8000"),
     "TARGET_ON_PATHWAY_PERCENT": 35,
     # Concerns: acknowledge within 2 working days, respond within 25; a concern received after
     # the cut-off (local time) counts from the next working day.

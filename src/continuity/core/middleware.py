@@ -90,3 +90,20 @@ class RejectNulMiddleware:
         from continuity.core.views import bad_request
 
         return bad_request(request)
+
+
+class RefuseUnusedMethodsMiddleware:
+    """TRACE, TRACK and CONNECT have no use here (TRACE can echo cookies back to a script):
+    answer 405 before any view sees them."""
+
+    REFUSED = frozenset({"TRACE", "TRACK", "CONNECT"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in self.REFUSED:
+            from django.http import HttpResponseNotAllowed
+
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"])
+        return self.get_response(request)

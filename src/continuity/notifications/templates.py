@@ -57,7 +57,7 @@ CATALOGUE: dict[str, tuple[Promise, Promise]] = {
     "sign_in.link": (
         _("Your link to sign in to Continuity"),
         _(
-            "Use this link to sign in to your maternity pages. It works once, for 15 minutes: "
+            "Use this link to sign in to your maternity pages. It works once, for 10 minutes: "
             "%(link)s If you did not ask for it, you can ignore this message."
         ),
     ),

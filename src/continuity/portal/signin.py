@@ -24,7 +24,7 @@ from continuity.notifications.actions import queue_message
 from continuity.portal.models import SignInLink
 from continuity.pregnancies.models import Woman
 
-LIFETIME = timedelta(minutes=15)
+LIFETIME = timedelta(minutes=10)
 PER_HOUR = 3
 
 
