@@ -6,7 +6,7 @@
 may not do this, 404 no such record *for this caller* (out-of-relationship records are 404 too),
 409 the request conflicts with the record's state, 412 `If-Match` does not match the current
 version, 413 the body is over 2.5 MB, 422 the body is well formed but breaks a rule, 428 a write
-without `If-Match`.
+without `If-Match`, 503 the database cannot be reached for a moment (with `Retry-After`).
 A 500 says only that something went wrong, with no stack trace; the detail goes to the log.
 """
 
@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -48,6 +49,7 @@ CODES = {
     422: "invalid",
     428: "precondition_required",
     500: "server_error",
+    503: "unavailable",
 }
 MESSAGES = {
     401: "Sign in, or send a valid API token as 'Authorization: Bearer <token>'.",
@@ -143,6 +145,13 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(RequestDataTooBig)
     def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return respond(request, 413)
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        from continuity.core import outage
+
+        return outage.respond(request, exc)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and sign-in middleware, whose database reads can be the first to fail.
+    "continuity.core.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,10 +119,13 @@ TEMPLATES = [
 ]
 
 # Embedded SQLite by default so `make run` needs no server; PostgreSQL via DATABASE_URL.
+# Health checks: a kept-alive connection is checked before each request reuses it, so after a
+# database restart the app reconnects by itself (continuity.core.outage answers 503 meanwhile).
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'continuity.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONTINUITY_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

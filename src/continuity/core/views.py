@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuity.accounts.models import Role
-from continuity.core import breakglass
+from continuity.core import breakglass, outage
 from continuity.core.forms import AccessReviewForm, EmergencyAccessForm, add_action_error
 from continuity.core.idempotency import create_once
 from continuity.core.models import AccessEvent, BreakGlass
@@ -130,6 +131,8 @@ def _error(request: HttpRequest, status: int, title: str, template: str) -> Http
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if outage.is_outage(exception):  # the session could not be saved: the database is down
+        return outage.respond(request, exception)  # type: ignore[arg-type]
     return _error(request, 400, _("Sorry, there is a problem with the request"), "core/400.jinja")
 
 
@@ -142,4 +145,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception: a middleware (the session's, sign-in's)
+    # that could not reach the database gets the outage page, which needs no database.
+    exc = sys.exc_info()[1]
+    if outage.is_outage(exc):
+        return outage.respond(request, exc)  # type: ignore[arg-type]
     return _error(request, 500, _("Sorry, there is a problem with the service"), "core/500.jinja")

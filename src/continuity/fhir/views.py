@@ -22,6 +22,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
 from continuity.api.tokens import request_user
+from continuity.core import outage
 from continuity.core.audit import record_access, record_access_many
 from continuity.core.models import AccessEvent
 from continuity.fhir import queries, search
@@ -70,6 +71,8 @@ def fhir_endpoint(*methods: str) -> Callable[[Callable[..., HttpResponse]], Any]
             except (RequestDataTooBig, TooManyFieldsSent):
                 too_big = FhirError(413, "too-long", "The request body is too large.")
                 return _logged(request, error_response(too_big))
+            except outage.DATABASE_DOWN as exc:  # a 503 "transient", logged by route only
+                return outage.respond(request, exc)
             except Exception as exc:
                 # The route, the exception's type and where it was raised; never its message,
                 # which can carry values from the request or the record.
