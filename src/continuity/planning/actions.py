@@ -123,8 +123,13 @@ def _answer(scenario: Scenario) -> dict[str, Any]:
 
 
 def execute(scenario_id: int) -> Scenario | None:
-    """Run a queued scenario and keep its answer. A scenario already finished is left alone, so
-    a task delivered twice does not run twice."""
+    """Run a queued scenario and keep its answer, exactly once however the task is delivered.
+
+    The claim (status RUNNING, a new `started_at`) is taken under a row lock. A scenario still
+    RUNNING is claimed again: its task is only delivered again when the worker that ran it died
+    (`continuity worker` requeues a task whose claim lapsed). The answer is stored, with its
+    audit row, only if this run's claim is still the current one, so a run overtaken by a newer
+    claim stores nothing, and a finished scenario is left alone (None)."""
     with transaction.atomic():
         scenario = (
             Scenario.objects.select_for_update()
@@ -136,6 +141,7 @@ def execute(scenario_id: int) -> Scenario | None:
         scenario.status = Scenario.Status.RUNNING
         scenario.started_at = timezone.now()
         scenario.save(update_fields=["status", "started_at"])
+    claimed_at = scenario.started_at
     started = time.perf_counter()
     try:
         answer = _answer(scenario)
@@ -152,5 +158,23 @@ def execute(scenario_id: int) -> Scenario | None:
         scenario.error = ""
     scenario.finished_at = timezone.now()
     scenario.seconds = round(time.perf_counter() - started, 2)
-    scenario.save(update_fields=["status", "result", "error", "finished_at", "seconds"])
+    with transaction.atomic():
+        current = (
+            Scenario.objects.select_for_update()
+            .filter(pk=scenario.pk, status=Scenario.Status.RUNNING, started_at=claimed_at)
+            .values_list("pk", flat=True)
+            .first()
+        ) is not None
+        if not current:
+            log.info(
+                "planning: scenario %s was claimed again; this run's answer is dropped", scenario.pk
+            )
+            return None
+        scenario.save(update_fields=["status", "result", "error", "finished_at", "seconds"])
+        audit(
+            by=None,
+            action="planning.finish_scenario",
+            obj=scenario,
+            changes={"status": scenario.status, "seconds": scenario.seconds},
+        )
     return scenario
