@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from continuity.cover import engine_io as cover_io
-from continuity.cover.clock import day_bounds, day_start, local_instant
+from continuity.cover.clock import day_bounds, day_start, local_date, local_instant, zone
 from continuity.engines import routing
 from continuity.engines.cover.resolve import Index
 from continuity.engines.schedule import (
@@ -102,7 +102,8 @@ class Week:
         return int((at - self.start).total_seconds() // 60)
 
     def instant(self, minute: int) -> datetime:
-        return self.start + timedelta(minutes=minute)
+        """The instant `minute` real minutes into the week, in local time."""
+        return (self.start + timedelta(minutes=minute)).astimezone(zone())
 
 
 def _kind(due: DueContact) -> str:
@@ -116,7 +117,9 @@ def build_week(
 ) -> Week:
     """The team's week as a routing problem; `seconds` overrides the PLANNER_SECONDS budget."""
     now = now or timezone.now()
-    start, end = day_bounds(monday, monday + timedelta(days=6))
+    # In UTC: Python subtracts (and adds to) two datetimes in the same zone on the wall clock,
+    # which would make every week 168 hours and put a clock-change Sunday an hour out.
+    start, end = (t.astimezone(UTC) for t in day_bounds(monday, monday + timedelta(days=6)))
     horizon = int((end - start).total_seconds() // 60)
     floor = max(0, int((now - start).total_seconds() // 60) + 1)
 
@@ -305,7 +308,7 @@ def build_week(
                     for x in shifts
                 ):
                     pin = routing.Pin(who, at)
-            day = c.scheduled_start.astimezone(start.tzinfo).date()
+            day = local_date(c.scheduled_start)
             wins = _subtract(day_windows(day - timedelta(days=1), day + timedelta(days=1)), blocked)
             key = f"contact:{c.pk}"
             items[key] = Item(
