@@ -543,3 +543,28 @@ def test_two_api_writes_with_the_same_if_match_the_second_gets_412_and_changes_n
     assert (fresh(pregnancy).version, fresh(pregnancy).status) == after_first
     assert PregnancyTransition.objects.filter(pregnancy=pregnancy).count() == transitions
     assert not PregnancyTransition.objects.filter(reason="Never stored").exists()
+
+
+def test_a_stale_save_names_who_changed_the_record_and_when(world, client_for):
+    """The spec's "changed by X at T": the message names the last change from the audit trail."""
+    from continuity.concerns import actions as concern_actions
+    from continuity.concerns.models import Concern
+    from continuity.pregnancies.actions import StaleRecord
+
+    concern = concern_actions.raise_concern(
+        by=world.woman_user,
+        woman=world.woman_a,
+        pregnancy=world.pregnancy_a,
+        summary="Parking",
+        details="Hard to park.",
+        raised_for=Concern.RaisedFor.HERSELF,
+    )
+    seen = concern.version
+    concern_actions.acknowledge(
+        by=world.leader_a.user, concern=concern, version=seen, message="Got it"
+    )
+    with pytest.raises(StaleRecord) as refused:
+        concern_actions.acknowledge(by=world.manager, concern=concern, version=seen, message="Hi")
+    message = refused.value.message
+    assert f"It was changed by {world.leader_a.user}" in message
+    assert timezone.localtime().strftime("%-d %B %Y") in message

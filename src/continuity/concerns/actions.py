@@ -49,7 +49,9 @@ def _text(value: str, field: str, limit: int, missing: str) -> str:
 def _locked(concern: Concern, version: int) -> Concern:
     locked = Concern.objects.select_for_update().get(pk=concern.pk)
     if locked.version != version:
-        raise StaleRecord(_("This concern has changed since you opened it. Check it again."))
+        raise StaleRecord(
+            _("This concern has changed since you opened it. Check it again."), record=locked
+        )
     return locked  # type: ignore[no-any-return]
 
 

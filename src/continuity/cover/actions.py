@@ -190,7 +190,9 @@ def add_shifts(*, by: User, midwife: Midwife, pattern: Pattern, note: str = "") 
 def remove_shift(*, by: User, entry: RotaEntry, version: int, reason: str) -> RotaEntry:
     locked = RotaEntry.objects.select_for_update().get(pk=entry.pk)
     if locked.version != version or locked.voided_at is not None:
-        raise StaleRecord(_("This shift has changed since you opened it. Check it again."))
+        raise StaleRecord(
+            _("This shift has changed since you opened it. Check it again."), record=locked
+        )
     if not reason.strip():
         raise ActionError(_("Enter why you are removing this shift"), field="reason")
     locked.voided_at = timezone.now()
@@ -262,7 +264,9 @@ def request_absence(
 def _lock_entry(entry: RotaEntry, version: int, statuses: Sequence[str]) -> RotaEntry:
     locked = RotaEntry.objects.select_for_update().select_related("midwife__user").get(pk=entry.pk)
     if locked.version != version or locked.voided_at is not None:
-        raise StaleRecord(_("This request has changed since you opened it. Check it again."))
+        raise StaleRecord(
+            _("This request has changed since you opened it. Check it again."), record=locked
+        )
     if locked.status not in statuses:
         raise StaleRecord(
             _("This request is already %(status)s.") % {"status": locked.get_status_display()}

@@ -66,7 +66,8 @@ def save_headings(
             _(
                 "This part of the plan changed while you were writing. Your words are below: check "
                 "them against the latest version and save again."
-            )
+            ),
+            record=section,
         )
     allowed = {h.key for h in headings.writable_by(section_key, writer)}
     for key, text in texts.items():
@@ -137,7 +138,9 @@ def _pathway(pregnancy: Pregnancy) -> tuple[str, object, object]:
 def agree_section(*, by: User, section: PlanSection, version: int) -> PlanSection:
     locked = PlanSection.objects.select_for_update().get(pk=section.pk)
     if locked.version != version:
-        raise StaleRecord(_("This part of the plan has changed. Read it again before agreeing."))
+        raise StaleRecord(
+            _("This part of the plan has changed. Read it again before agreeing."), record=locked
+        )
     if not current_texts(locked):
         raise ActionError(_("Write at least one heading of this part before agreeing it"))
     pregnancy = locked.pregnancy

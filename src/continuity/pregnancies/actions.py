@@ -27,7 +27,32 @@ class ActionError(Exception):
 
 
 class StaleRecord(ActionError):
-    pass
+    """A save refused because someone changed the record first. Given the record, the message
+    says who changed it last and when ("changed by X at T"), from the audit trail."""
+
+    def __init__(self, message: str, field: str | None = None, record: Any = None) -> None:
+        changed = last_change(record) if record is not None else ""
+        super().__init__(f"{message} {changed}" if changed else message, field)
+
+
+def last_change(record: Any) -> str:
+    """ "It was changed by X at T." from the record's latest audit row, or "" without one."""
+    from continuity.core.models import AuditEvent
+
+    event = (
+        AuditEvent.objects.filter(
+            object_type=type(record)._meta.label_lower, object_id=str(record.pk)
+        )
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+    if event is None:
+        return ""
+    return _("It was changed by %(name)s at %(time)s.") % {
+        "name": str(event.actor) if event.actor else _("the system"),
+        "time": timezone.localtime(event.at).strftime("%-d %B %Y, %H:%M"),
+    }
 
 
 def required_text(value: str, *, field: str, limit: int, missing: str) -> str:
@@ -128,7 +153,9 @@ def transition(
     """Move a pregnancy along one of its named transitions, recording who, when and why."""
     locked = Pregnancy.objects.select_for_update().get(pk=pregnancy.pk)
     if version is not None and locked.version != version:
-        raise StaleRecord("This pregnancy was changed by someone else. Reload and try again.")
+        raise StaleRecord(
+            "This pregnancy was changed by someone else. Reload and try again.", record=locked
+        )
     if to not in Pregnancy.TRANSITIONS[locked.status]:
         raise ActionError(f"A pregnancy cannot move from {locked.status} to {to}.")
     changes: dict[str, Any] = {"status": [locked.status, to]}
@@ -165,8 +192,10 @@ def void_entry(*, by: User, entry: Any, version: int | None, reason: str) -> Any
             _("This entry was already voided on %(time)s. Check the record again.")
             % {"time": timezone.localtime(locked.voided_at).strftime("%-d %B %Y at %H:%M")}
         )
-    if hasattr(locked, "version") and version is not None and locked.version != version:
-        raise StaleRecord(_("This entry was changed after you opened it. Check it again."))
+    if hasattr(locked, "version") and locked.version != version:  # a missing version is stale
+        raise StaleRecord(
+            _("This entry was changed after you opened it. Check it again."), record=locked
+        )
     text = required_text(
         reason,
         field="reason",

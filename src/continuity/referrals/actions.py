@@ -79,7 +79,9 @@ def advance(
     outcome), declined or cancelled (with the reason)."""
     locked = Referral.objects.select_for_update().get(pk=referral.pk)
     if locked.version != version:
-        raise StaleRecord(_("This referral has changed since you opened it. Check it again."))
+        raise StaleRecord(
+            _("This referral has changed since you opened it. Check it again."), record=locked
+        )
     if to not in NEXT.get(locked.status, frozenset()):
         raise ActionError(
             _("A referral that is %(now)s cannot be marked %(to)s")
@@ -130,7 +132,9 @@ def change_place_of_birth(
 ) -> PlaceOfBirthChange:
     locked = Pregnancy.objects.select_for_update().get(pk=pregnancy.pk)
     if locked.version != version:
-        raise StaleRecord(_("Her record has changed since you opened it. Check it again."))
+        raise StaleRecord(
+            _("Her record has changed since you opened it. Check it again."), record=locked
+        )
     if place not in Pregnancy.PlaceOfBirth.values:
         raise ActionError(_("Choose where she plans to give birth"), field="place")
     if place == locked.planned_place_of_birth:

@@ -52,7 +52,9 @@ def record_outcome(
     her team), and a short note. The visit must have started."""
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
     if locked.version != version or locked.voided_at is not None:
-        raise StaleRecord(_("This visit has changed since you opened it. Check it again."))
+        raise StaleRecord(
+            _("This visit has changed since you opened it. Check it again."), record=locked
+        )
     if attendance not in OUTCOMES:
         raise ActionError(_("Select what happened"), field="attendance")
     now = timezone.now()

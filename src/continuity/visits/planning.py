@@ -70,7 +70,9 @@ def publish(*, by: User, plan: WeekPlan, version: int) -> Published:
     since the draft was made (recorded, cancelled, confirmed, moved) are left alone."""
     locked = WeekPlan.objects.select_for_update().get(pk=plan.pk)
     if locked.version != version or locked.status != WeekPlan.Status.DRAFT:
-        raise StaleRecord(_("This plan has changed since you opened it. Plan the week again."))
+        raise StaleRecord(
+            _("This plan has changed since you opened it. Plan the week again."), record=locked
+        )
     midwives = {
         m.professional_id: m
         for m in Midwife.objects.filter(professional_id__in={i["midwife"] for i in locked.items})
