@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-BENCHMARKS = ["demo", "allocation", "cover", "routing", "simulation", "measures"]
+BENCHMARKS = ["demo", "allocation", "cover", "routing", "simulation", "measures", "load"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,9 +18,11 @@ class ReadOnly(admin.ModelAdmin):
 class AuditEventAdmin(ReadOnly):
     list_display = ("at", "actor", "action", "object_type", "object_id")
     list_filter = ("action",)
+    list_select_related = ("actor",)  # the actor may be empty, so Django would not join it
 
 
 @admin.register(AccessEvent)
 class AccessEventAdmin(ReadOnly):
     list_display = ("at", "user", "role", "action", "outcome", "route")
     list_filter = ("outcome", "action")
+    list_select_related = ("user",)  # the user may be empty, so Django would not join it

@@ -139,7 +139,7 @@ def calendar(team: Team, first: date, last: date, now: datetime | None = None) -
         .filter(
             midwife__in=midwives, status__in=SHOWN_STATUSES, starts_at__lt=end, ends_at__gt=start
         )
-        .select_related("midwife")
+        .select_related("midwife__user")  # the day's away and on-call lists show her name
         .order_by("starts_at", "pk")
     )
     days = {
