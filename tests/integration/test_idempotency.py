@@ -219,7 +219,9 @@ def test_keys_belong_to_their_user(world):
 
 def test_an_old_page_without_a_key_still_works(world, client):
     client.force_login(world.woman_user)
-    response = client.post("/my/tell-us/new/", {"summary": "Visits keep moving", "details": "Details."})
+    response = client.post(
+        "/my/tell-us/new/", {"summary": "Visits keep moving", "details": "Details."}
+    )
     assert response.status_code == 302
     assert Concern.objects.count() == 1 and not Submission.objects.exists()
 
