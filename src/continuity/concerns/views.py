@@ -24,7 +24,7 @@ from continuity.concerns.forms import (
 )
 from continuity.concerns.models import Concern
 from continuity.core.audit import record_access, record_access_many
-from continuity.core.forms import add_action_error
+from continuity.core.forms import add_action_error, posted_number
 from continuity.core.idempotency import create_once
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
@@ -188,7 +188,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if request.method == "POST":
         step = request.POST.get("step") or ""
-        version = int(request.POST.get("version") or 0)
+        version = posted_number(request, "version")
         by: User = request.user  # type: ignore[assignment]
         try:
             if step == "triage":

@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from continuity.core.identifiers import NhsNumberError, normalise_nhs_number
@@ -107,6 +109,16 @@ def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
             anchor = f"{name}-day" if isinstance(field, NhsDateField) else name
             items.append({"text": str(message), "href": f"#{anchor}"})
     return items
+
+
+def posted_number(request: HttpRequest, name: str) -> int:
+    """A whole number from a hidden field our own page sent (a record's version, a draft's id),
+    0 when missing. Anything else was not sent by our page: a 400 page, never a 500 (and never
+    a number too big for the database to compare)."""
+    raw = (request.POST.get(name) or "0").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        raise BadRequest(f"The {name} field is not a whole number.")  # no value is logged
+    return int(raw)
 
 
 def add_action_error(form: forms.BaseForm, exc: Any) -> None:

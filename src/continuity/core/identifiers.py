@@ -17,7 +17,9 @@ def normalise_nhs_number(raw: str) -> str:
     compact = re.sub(r"[\s-]", "", raw or "")
     if not compact:
         raise NhsNumberError("Enter an NHS number")
-    if not compact.isdigit() or len(compact) != 10:
+    # ASCII digits only: "٩٩٩…" passes isdigit() and the check digit, but would be a second,
+    # different identity for the same woman.
+    if not (compact.isascii() and compact.isdigit()) or len(compact) != 10:
         raise NhsNumberError("NHS number must be 10 digits")
     if not nhs_number.is_valid(compact):
         raise NhsNumberError("Enter a valid NHS number: the check digit does not match")

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.cache import patch_cache_control
 
 
@@ -48,11 +49,28 @@ class AbsoluteSessionLimitMiddleware:
 FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
+def oversized_upload(request: HttpRequest) -> bool:
+    """Django holds a form to DATA_UPLOAD_MAX_MEMORY_SIZE but leaves its files out, streaming
+    them to disk. No page or operation here takes a file, so a multipart body is held to the
+    same limit as any other form instead of filling the disk."""
+    from django.conf import settings
+
+    limit: int | None = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if request.content_type != "multipart/form-data" or limit is None:
+        return False
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > limit
+    except ValueError:
+        return False
+
+
 class RejectNulMiddleware:
     """A NUL character in the query string or a form can never be stored (PostgreSQL refuses it
     in text) and has no legitimate use: answer 400 before any view sees it, in the shape the
     caller expects (the JSON API's error body, a FHIR OperationOutcome, or the error page).
-    Django's form fields refuse NUL already; this covers query parameters read directly."""
+    Django's form fields refuse NUL already; this covers query parameters read directly.
+    Form bodies it cannot read (too large an upload, too many files, broken multipart) are
+    answered here too, in the same shapes."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -64,10 +82,19 @@ class RejectNulMiddleware:
         ):
             return self.refuse(request)
         if request.content_type in FORMS:
+            if oversized_upload(request):
+                return self.too_large(request)
             try:
+                # Read the raw body first (it is within the limit): the API reads it after us,
+                # which Django refuses once a multipart form has been parsed from the stream.
+                request.body  # noqa: B018
                 fields = list(request.POST.lists())
             except (RequestDataTooBig, TooManyFieldsSent):
                 fields = []  # the view answers "too large" in its own shape
+            except TooManyFilesSent:  # Django then leaves the form empty: answer here
+                return self.too_large(request)
+            except MultiPartParserError:  # a broken multipart body, in the caller's shape
+                return self.refuse(request, "The request body could not be read as a form.")
             if any(
                 "\x00" in key or any("\x00" in value for value in values) for key, values in fields
             ):
@@ -75,8 +102,25 @@ class RejectNulMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def refuse(request: HttpRequest) -> HttpResponse:
-        message = "The request contains a NUL character."
+    def too_large(request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            from continuity.api.errors import body
+
+            return JsonResponse(body(413), status=413)
+        if request.path.startswith("/fhir/"):
+            from continuity.fhir.responses import FhirError, error_response
+
+            return error_response(FhirError(413, "too-long", "The request body is too large."))
+        from continuity.core.views import bad_request
+
+        return bad_request(request)
+
+    @staticmethod
+    def refuse(
+        request: HttpRequest, message: str = "The request contains a NUL character."
+    ) -> HttpResponse:
         if request.path.startswith("/api/"):
             from django.http import JsonResponse
 

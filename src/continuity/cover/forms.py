@@ -81,9 +81,13 @@ class AbsenceForm(forms.Form):
     )
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, midwives: Sequence[Midwife] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, midwives: Sequence[Midwife] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        if midwives:  # a leader recording time away for someone in her team, sickness included
+        # A leader recording time away for someone in her team, sickness included. A team with
+        # nobody in post still gets the (empty) choice: the page shows it.
+        if midwives is not None:
             self.fields = {"midwife": midwife_field(_("Midwife"), midwives), **self.fields}
             kind = self.fields["kind"]
             kind.choices = [

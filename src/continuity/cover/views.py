@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from continuity.core.audit import record_access_many
-from continuity.core.forms import add_action_error
+from continuity.core.forms import add_action_error, posted_number
 from continuity.core.idempotency import create_once
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
@@ -94,7 +94,7 @@ def cancel_absence(request: HttpRequest, pk: int) -> HttpResponse:
         actions.cancel_leave(
             by=request.user,  # type: ignore[arg-type]
             entry=entry,
-            version=int(request.POST.get("version") or 0),
+            version=posted_number(request, "version"),
         )
     except ActionError as exc:
         messages.error(request, exc.message)
@@ -487,7 +487,7 @@ def shift(request: HttpRequest, pk: int) -> HttpResponse:
             actions.remove_shift(
                 by=request.user,  # type: ignore[arg-type]
                 entry=entry,
-                version=int(request.POST.get("version") or 0),
+                version=posted_number(request, "version"),
                 reason=request.POST.get("reason", ""),
             )
         except ActionError as exc:

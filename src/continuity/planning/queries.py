@@ -26,7 +26,8 @@ def scenario(pk: int) -> Scenario:
 
 def compared(ids: Sequence[str]) -> list[Scenario]:
     """Finished simulation scenarios among `ids`, in the order asked, at most MAX_COMPARED."""
-    wanted = [int(i) for i in ids if i.isdigit()][:MAX_COMPARED]
+    # ASCII digits, at most 9: "²" passes isdigit() but not int(), and a longer id overflows.
+    wanted = [int(i) for i in ids if i.isascii() and i.isdigit() and len(i) <= 9][:MAX_COMPARED]
     found = {
         s.pk: s
         for s in Scenario.objects.filter(

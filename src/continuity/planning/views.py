@@ -56,7 +56,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def _base(request: HttpRequest) -> tuple[dict[str, Any], dict[str, str], Scenario | None]:
     """The starting scenario: a copy of ?from=<id>, or the trust's own figures."""
     source = request.GET.get("from", "")
-    if source.isdigit():
+    if source.isascii() and source.isdigit() and len(source) <= 9:  # not "²", not huge
         copied = Scenario.objects.filter(pk=int(source)).first()
         if copied is not None:
             return dict(copied.parameters), {}, copied

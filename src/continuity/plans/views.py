@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from continuity.assurance.pdf import pdf_from_html
 from continuity.core.audit import record_access
-from continuity.core.forms import add_action_error
+from continuity.core.forms import add_action_error, posted_number
 from continuity.core.idempotency import create_once
 from continuity.core.permissions import require
 from continuity.plans import actions, headings, queries
@@ -102,7 +102,7 @@ def woman_plan(request: HttpRequest, ref: UUID) -> HttpResponse:
                 actions.agree_section(
                     by=request.user,  # type: ignore[arg-type]
                     section=actions.section_for(pregnancy, key),
-                    version=int(request.POST.get("version") or 0),
+                    version=posted_number(request, "version"),
                 )
                 messages.success(
                     request,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuity.core.audit import record_access, record_access_many
-from continuity.core.forms import add_action_error
+from continuity.core.forms import add_action_error, posted_number
 from continuity.core.idempotency import create_once
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
@@ -96,7 +96,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             actions.advance(
                 by=request.user,  # type: ignore[arg-type]
                 referral=referral,
-                version=int(request.POST.get("version") or 0),
+                version=posted_number(request, "version"),
                 to=data["to"],
                 appointment_at=appointment,
                 note=data.get("note") or "",
@@ -162,7 +162,7 @@ def place_of_birth(request: HttpRequest, ref: UUID) -> HttpResponse:
             actions.change_place_of_birth(
                 by=request.user,  # type: ignore[arg-type]
                 pregnancy=pregnancy,
-                version=int(request.POST.get("version") or 0),
+                version=posted_number(request, "version"),
                 place=form.cleaned_data["place"],
                 reason=form.cleaned_data["reason"],
             )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from continuity.core.audit import record_access, record_access_many
-from continuity.core.forms import add_action_error
+from continuity.core.forms import add_action_error, posted_number
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
 from continuity.cover import queries as cover_queries
@@ -199,11 +199,11 @@ def planner(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("publish"):
-                draft = planner_queries.draft_for(team, int(request.POST.get("plan") or 0))
+                draft = planner_queries.draft_for(team, posted_number(request, "plan"))
                 done = planning.publish(
                     by=request.user,  # type: ignore[arg-type]
                     plan=draft,
-                    version=int(request.POST.get("version") or 0),
+                    version=posted_number(request, "version"),
                 )
                 messages.success(
                     request,
