@@ -34,53 +34,13 @@ def test_continuity_console_script_wraps_manage():
     assert "--births" in result.stdout
 
 
-def test_the_deployment_checks_are_clean_under_production_settings():
-    """`check --deploy` with the environment docs/architecture.md gives for production."""
+def _check_deploy(**changes):
+    """`check --deploy` in a subprocess with the environment docs/architecture.md gives for
+    production, changed by `changes` (None removes a variable)."""
     import os
     import secrets
 
     # The test run's own switches (async-unsafe, fast hashing, …) are not production's.
-    inherited = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("CONTINUITY_", "DJANGO_ALLOW_ASYNC_UNSAFE"))
-    }
-    env = {
-        **inherited,
-        "CONTINUITY_DEBUG": "0",
-        "CONTINUITY_SECRET_KEY": secrets.token_urlsafe(64),
-        "CONTINUITY_SECURE_COOKIES": "1",
-        "CONTINUITY_SSL_REDIRECT": "1",
-        "CONTINUITY_HSTS_SECONDS": "31536000",
-        "CONTINUITY_HSTS_INCLUDE_SUBDOMAINS": "1",
-        "CONTINUITY_HSTS_PRELOAD": "1",
-        "CONTINUITY_ALLOWED_HOSTS": "continuity.example.nhs.uk",
-        "CONTINUITY_PUBLIC_URL": "https://continuity.example.nhs.uk",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "continuity.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
-
-
-@pytest.mark.parametrize(
-    ("change", "expected"),
-    [
-        ({"CONTINUITY_SECRET_KEY": None}, "continuity.E101"),
-        ({"CONTINUITY_FAST_PASSWORD_HASHER": "1"}, "continuity.E102"),
-        ({"CONTINUITY_PUBLIC_URL": "http://continuity.example.nhs.uk"}, "continuity.W101"),
-    ],
-)
-def test_the_deployment_checks_catch_demo_settings(change, expected):
-    """The demo key, the tests' MD5 hasher and plain-http links never pass `check --deploy`."""
-    import os
-    import secrets
-
     env = {
         k: v
         for k, v in os.environ.items()
@@ -99,18 +59,37 @@ def test_the_deployment_checks_catch_demo_settings(change, expected):
             "CONTINUITY_PUBLIC_URL": "https://continuity.example.nhs.uk",
         }
     )
-    for key, value in change.items():
+    for key, value in changes.items():
         if value is None:
             env.pop(key)
         else:
             env[key] = value
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "continuity.cli", "check", "--deploy", "--fail-level", "WARNING"],
         capture_output=True,
         text=True,
         check=False,
         env=env,
     )
+
+
+def test_the_deployment_checks_are_clean_under_production_settings():
+    result = _check_deploy()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"CONTINUITY_SECRET_KEY": None}, "continuity.E101"),
+        ({"CONTINUITY_FAST_PASSWORD_HASHER": "1"}, "continuity.E102"),
+        ({"CONTINUITY_PUBLIC_URL": "http://continuity.example.nhs.uk"}, "continuity.W101"),
+    ],
+)
+def test_the_deployment_checks_catch_demo_settings(change, expected):
+    """The demo key, the tests' MD5 hasher and plain-http links never pass `check --deploy`."""
+    result = _check_deploy(**change)
     assert result.returncode != 0
     assert expected in result.stdout + result.stderr
 
