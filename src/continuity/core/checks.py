@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-DEMO_SECRET_PREFIX = "insecure-demo-key"  # noqa: S105 - the demo key, recognised to refuse it
+# The published demo key, recognised here so that production refuses it.
+DEMO_SECRET_PREFIX = "insecure-demo-key"  # noqa: S105 # nosec B105
 
 
 @register(Tags.security, deploy=True)
