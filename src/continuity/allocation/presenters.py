@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -101,3 +102,11 @@ def why_not_text(code: str) -> str:
 
 def unplaced_text(code: str) -> str:
     return str(UNPLACED.get(code, code))
+
+
+def decide_path() -> Callable[[Any], str]:
+    """Her decision page's path from her pregnancy's ref, reversing the route once a page rather
+    than once a row."""
+    marker = "00000000-0000-0000-0000-000000000000"
+    head, _marker, tail = reverse("allocation:decide", kwargs={"ref": marker}).partition(marker)
+    return lambda ref: f"{head}{ref}{tail}"

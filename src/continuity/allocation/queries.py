@@ -42,6 +42,19 @@ def team_for(user: Any, local_id: str | None) -> Team:
     return team
 
 
+def teams_and_team(user: Any, local_id: str | None) -> tuple[list[Team], Team]:
+    """The teams this user allocates for, and `team_for`'s team picked from them: one read for
+    pages that show both (the team switcher)."""
+    teams = list(allocating_teams(user))
+    if local_id:
+        team = next((t for t in teams if t.local_id == local_id), None)
+    else:
+        team = teams[0] if teams else None
+    if team is None:
+        raise Http404
+    return teams, team
+
+
 def queue(user: Any, team: Team) -> list[Pregnancy]:
     """Active pregnancies booked into the team with no named midwife and no decision yet."""
     waiting = Assignment.objects.filter(

@@ -37,12 +37,16 @@ def _queue_url(team: Any) -> str:
 
 @require("allocate")
 def queue(request: HttpRequest) -> HttpResponse:
-    team = queries.team_for(request.user, request.GET.get("team"))
-    return _render_queue(request, team)
+    teams, team = queries.teams_and_team(request.user, request.GET.get("team"))
+    return _render_queue(request, team, teams=teams)
 
 
-def _render_queue(request: HttpRequest, team: Any, error: str | None = None) -> HttpResponse:
+def _render_queue(
+    request: HttpRequest, team: Any, error: str | None = None, teams: list[Any] | None = None
+) -> HttpResponse:
     today = timezone.localdate()
+    if teams is None:
+        teams = list(queries.allocating_teams(request.user))
     waiting = queries.queue(request.user, team)
     suggestions, plan = engine_io.suggest(team, waiting, today)
     record_access_many(
@@ -61,12 +65,14 @@ def _render_queue(request: HttpRequest, team: Any, error: str | None = None) -> 
         {
             "page_title": _("Allocation queue"),
             "team": team,
-            "teams": queries.allocating_teams(request.user),
-            "counts": queries.queue_counts(request.user),
+            "teams": teams,
+            # Only the team switcher shows the counts, and only for more than one team.
+            "counts": queries.queue_counts(request.user) if len(teams) > 1 else {},
             "rows": rows,
             "placed": sum(1 for r in rows if r["suggestion"] and r["suggestion"].named),
             "plan": plan,
             "error": error,
+            "decide_path": presenters.decide_path(),
             **PAGE_HELPERS,
         },
         status=400 if error else 200,
@@ -200,7 +206,7 @@ def decide(request: HttpRequest, ref: UUID) -> HttpResponse:
 
 @require("allocate")
 def capacity(request: HttpRequest) -> HttpResponse:
-    team = queries.team_for(request.user, request.GET.get("team"))
+    teams, team = queries.teams_and_team(request.user, request.GET.get("team"))
     today = timezone.localdate()
     waiting = queries.queue(request.user, team)
     suggestions, _plan = engine_io.suggest(team, waiting, today)
@@ -221,10 +227,11 @@ def capacity(request: HttpRequest) -> HttpResponse:
         {
             "page_title": _("Capacity by due month"),
             "team": team,
-            "teams": queries.allocating_teams(request.user),
+            "teams": teams,
             "capacity": queries.capacity(team, today),
             "unplaced": unplaced,
             "groups": sorted(groups.items(), key=lambda kv: (kv[0] == "none", kv[0])),
+            "decide_path": presenters.decide_path(),
             **PAGE_HELPERS,
         },
     )

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from continuity.engines import equity
 from continuity.organisations.models import Team
 from continuity.plans import headings as plan_headings
 from continuity.plans import queries as plan_queries
+from continuity.plans.models import PlanSection
 from continuity.pregnancies.models import Assignment, CarePlanRecord, Contact, Pregnancy
-from continuity.pregnancies.queries import visible_pregnancies, with_current_assignment
+from continuity.pregnancies.models.care import YesNo
+from continuity.pregnancies.queries import visible_pregnancies
 from continuity.referrals.models import Referral
 from continuity.referrals.queries import overdue as referral_overdue
 from continuity.workforce.models import Midwife
@@ -45,7 +57,46 @@ SORT_KEYS = {
 }
 
 
+# Only the columns the caseload lists, their sort keys and flags read.
+PREGNANCY_FIELDS = (
+    "woman",
+    "booking_date",
+    "ga_at_booking_days",
+    "edd",
+    "status",
+    "risk",
+    "woman__ref",
+    "woman__given_name",
+    "woman__family_name",
+    "woman__imd_decile",
+    "woman__ethnic_category",
+    "woman__interpreter_needed",
+    "woman__plus_groups",
+    "labour__birth_at",
+    "labour__voided_at",
+)
+REFERRAL_FIELDS = (
+    "pregnancy_id",
+    "status",
+    "urgency",
+    "requested_at",
+    "accepted_at",
+    "appointment_at",
+    "attended_at",
+)
+MIDWIFE_FIELDS = (
+    "user",
+    "user__username",
+    "user__first_name",
+    "user__last_name",
+    "user__display_name",
+)
+
+
 def _annotated(qs: QuerySet[Pregnancy], now: datetime) -> QuerySet[Pregnancy]:
+    """Her next contact, her current named midwife and buddy (one open assignment each), and
+    whether her latest antenatal plan with a continuity indicator puts her on the pathway
+    (`CarePlanRecord.is_on_pathway`; None when no plan records it)."""
     next_contact = (
         Contact.objects.filter(
             pregnancy=OuterRef("pk"),
@@ -59,37 +110,45 @@ def _annotated(qs: QuerySet[Pregnancy], now: datetime) -> QuerySet[Pregnancy]:
         .annotate(first=Min("scheduled_start"))
         .values("first")
     )
-    antenatal_plans = (
-        CarePlanRecord.objects.filter(voided_at__isnull=True, plan_type="05")
+    current = Assignment.objects.filter(pregnancy=OuterRef("pk"), ends_at__isnull=True).order_by()
+    latest_plan = (
+        CarePlanRecord.objects.filter(
+            pregnancy=OuterRef("pk"), voided_at__isnull=True, plan_type="05"
+        )
         .exclude(coc_pathway="")
-        .order_by("plan_date", "id")
+        .order_by("-plan_date", "-id")
+        .annotate(
+            on_pathway=ExpressionWrapper(
+                Q(coc_pathway=YesNo.YES, professional__isnull=False, team__isnull=False),
+                output_field=BooleanField(),
+            )
+        )
+        .values("on_pathway")
     )
-    return with_current_assignment(
-        qs.select_related("woman", "labour").annotate(next_contact=Subquery(next_contact[:1]))
-    ).prefetch_related(
-        Prefetch("care_plans", queryset=antenatal_plans, to_attr="coc_plans"),
-        Prefetch("plan_sections", to_attr="sections"),
-        Prefetch(
-            "referrals",
-            queryset=Referral.objects.filter(status__in=Referral.OPEN),
-            to_attr="open_referrals",
-        ),
+    return (
+        qs.select_related("woman", "labour")
+        .only(*PREGNANCY_FIELDS)
+        .annotate(
+            next_contact=Subquery(next_contact[:1]),
+            current_named_id=Subquery(current.values("named_midwife_id")[:1]),
+            current_buddy_id=Subquery(current.values("buddy_id")[:1]),
+            coc_on_pathway=Subquery(latest_plan[:1], output_field=BooleanField()),
+        )
     )
 
 
-def _coc_status(pregnancy: Pregnancy) -> str:
-    plans = getattr(pregnancy, "coc_plans", [])
-    if not plans:
+def _coc_status(on_pathway: bool | None) -> str:
+    if on_pathway is None:
         return "not_recorded"
-    return "on_pathway" if plans[-1].is_on_pathway else "not_on_pathway"
+    return "on_pathway" if on_pathway else "not_on_pathway"
 
 
-def _plan_flag(pregnancy: Pregnancy, today: date) -> str | None:
+def _plan_flag(pregnancy: Pregnancy, status: dict[str, str], today: date) -> str | None:
     """ "plan_overdue" or "plan_due" for the first section not agreed whose planning point (16, 34,
-    36 weeks) has passed or is within two weeks; the named midwife's prompt."""
+    36 weeks) has passed or is within two weeks; the named midwife's prompt. `status`: section
+    key -> its status."""
     if not pregnancy.is_active or pregnancy.status == Pregnancy.Status.POSTNATAL:
         return None
-    status = {s.key: s.status for s in getattr(pregnancy, "sections", [])}
     for spec in plan_headings.SECTIONS:
         due = plan_queries.planning_point(pregnancy, spec)
         prompt = plan_queries.prompt_for(due, status.get(spec.key, "draft"), today)
@@ -98,14 +157,18 @@ def _plan_flag(pregnancy: Pregnancy, today: date) -> str | None:
     return None
 
 
-def _flags(pregnancy: Pregnancy, today: date | None = None) -> tuple[str, ...]:
+def _flags(
+    pregnancy: Pregnancy,
+    today: date,
+    sections: dict[str, str],
+    open_referrals: list[Referral],
+) -> tuple[str, ...]:
     woman = pregnancy.woman
     flags: list[str] = []
-    today = today or timezone.localdate()
-    plan = _plan_flag(pregnancy, today)
+    plan = _plan_flag(pregnancy, sections, today)
     if plan is not None:
         flags.append(plan)
-    if any(referral_overdue(r, today) for r in getattr(pregnancy, "open_referrals", [])):
+    if any(referral_overdue(r, today) for r in open_referrals):
         flags.append("referral_overdue")
     if pregnancy.risk == Pregnancy.Risk.HIGH:
         flags.append("higher_risk")
@@ -123,19 +186,49 @@ def _flags(pregnancy: Pregnancy, today: date | None = None) -> tuple[str, ...]:
 
 
 def _rows(qs: QuerySet[Pregnancy], today: date, now: datetime) -> list[CaseloadRow]:
+    """Four queries however many women: the pregnancies (with woman, birth and the annotations
+    above), then their midwives, plan sections and open referrals by id."""
+    pregnancies = list(_annotated(qs, now))
+    if not pregnancies:
+        return []
+    ids = [p.pk for p in pregnancies]
+    current = {
+        p.pk: (p.current_named_id, p.current_buddy_id)  # type: ignore[attr-defined]
+        for p in pregnancies
+    }
+    midwife_ids = {m for pair in current.values() for m in pair if m is not None}
+    midwives = {
+        m.pk: m
+        for m in Midwife.objects.filter(pk__in=midwife_ids)
+        .select_related("user")
+        .only(*MIDWIFE_FIELDS)
+        .order_by()
+    }
+    sections: dict[int, dict[str, str]] = {}
+    statuses = (
+        PlanSection.objects.filter(pregnancy_id__in=ids)
+        .order_by()
+        .values_list("pregnancy_id", "key", "status")
+    )
+    for pregnancy_id, key, status in statuses:
+        sections.setdefault(pregnancy_id, {})[key] = status
+    referrals: dict[int, list[Referral]] = {}
+    open_referrals = Referral.objects.filter(pregnancy_id__in=ids, status__in=Referral.OPEN)
+    for r in open_referrals.only(*REFERRAL_FIELDS).order_by():
+        referrals.setdefault(r.pregnancy_id, []).append(r)  # type: ignore[attr-defined]
     rows = []
-    for p in _annotated(qs, now):
-        current = p.open_assignments[0] if p.open_assignments else None
+    for p in pregnancies:
+        named_id, buddy_id = current[p.pk]
         rows.append(
             CaseloadRow(
                 pregnancy=p,
                 ga_days=p.ga_days(today),
                 postnatal_day=p.postnatal_day(today),
                 next_contact=p.next_contact,  # type: ignore[attr-defined]
-                coc_status=_coc_status(p),
-                flags=_flags(p, today),
-                named_midwife=current.named_midwife if current else None,
-                buddy=current.buddy if current else None,
+                coc_status=_coc_status(p.coc_on_pathway),  # type: ignore[attr-defined]
+                flags=_flags(p, today, sections.get(p.pk, {}), referrals.get(p.pk, [])),
+                named_midwife=midwives.get(named_id) if named_id is not None else None,
+                buddy=midwives.get(buddy_id) if buddy_id is not None else None,
             )
         )
     return rows
@@ -204,18 +297,23 @@ def midwife_loads(team: Team, rows: list[CaseloadRow]) -> list[dict[str, Any]]:
     """Per midwife: women as named midwife and as buddy, and births due per month."""
     midwives = list(Midwife.objects.filter(team=team, end_date__isnull=True).select_related("user"))
     months = sorted({(r.pregnancy.edd.year, r.pregnancy.edd.month) for r in rows})[:6]
+    named: dict[int, Counter[tuple[int, int]]] = {}
+    buddy: Counter[int] = Counter()
+    for r in rows:
+        if r.named_midwife:
+            edd = r.pregnancy.edd
+            named.setdefault(r.named_midwife.pk, Counter())[(edd.year, edd.month)] += 1
+        if r.buddy:
+            buddy[r.buddy.pk] += 1
     out = []
     for m in midwives:
-        named = [r for r in rows if r.named_midwife and r.named_midwife.pk == m.pk]
+        by_month = named.get(m.pk, Counter())
         out.append(
             {
                 "midwife": m,
-                "named": len(named),
-                "buddy": sum(1 for r in rows if r.buddy and r.buddy.pk == m.pk),
-                "by_month": [
-                    sum(1 for r in named if (r.pregnancy.edd.year, r.pregnancy.edd.month) == ym)
-                    for ym in months
-                ],
+                "named": by_month.total(),
+                "buddy": buddy[m.pk],
+                "by_month": [by_month[ym] for ym in months],
             }
         )
     return [{"months": [date(y, mo, 1) for y, mo in months], "rows": out}]

@@ -30,8 +30,7 @@ def my_caseload(request: HttpRequest) -> HttpResponse:
             "as_buddy": as_buddy,
             "sort": sort,
             "columns": presenters.caseload_columns(),
-            "flag_label": presenters.flag_label,
-            "coc_label": presenters.coc_label,
+            "table": presenters.caseload_table(rows),
         },
     )
 
@@ -66,8 +65,7 @@ def team(request: HttpRequest, team_id: int) -> HttpResponse:
             "loads": loads,
             "sort": sort,
             "columns": presenters.caseload_columns(team_view=True),
-            "flag_label": presenters.flag_label,
-            "coc_label": presenters.coc_label,
+            "table": presenters.caseload_table(rows),
         },
     )
 
