@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -111,6 +111,11 @@ class Scene:
     declined: Any = None  # a booking declined with a reason
     refused: Any = None  # a study day declined with a reason
     decided: Any = None  # a retention review decided with a note
+    plan_aim: Any = None  # the action plan's aim, action, risk and an MVP comment (answered)
+    plan_action: Any = None
+    plan_risk: Any = None
+    plan_comment: Any = None
+    plan_month: str = ""  # a month whose review the champion signed off
     scenarios: list[Any] = field(default_factory=list)  # formula-named, for the CSV checks
     formula_women: list[Any] = field(default_factory=list)  # formula-named, likewise
 
@@ -435,6 +440,7 @@ def build_scene(world: Any, texts: PlainTexts) -> Scene:
     )
 
     made = scenario(world, texts("scenario.name", 100), texts("scenario.notes", 1000))
+    plan = governance_plan(world, texts, made)
     return Scene(
         texts=texts,
         queued=queued,
@@ -453,7 +459,99 @@ def build_scene(world: Any, texts: PlainTexts) -> Scene:
         declined=declined,
         refused=refused,
         decided=decided,
+        **plan,
     )
+
+
+def governance_plan(world: Any, texts: PlainTexts, scenario_: Any) -> dict[str, Any]:
+    """The trust's action plan with text in every free-text field: the board user is its
+    champion and has signed off last month's review; an MVP member commented and was answered."""
+    from continuity.accounts.models import Role
+    from continuity.governance import actions as plan_actions
+    from continuity.governance import figures
+    from tests import factories
+
+    today = date.today()
+    last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    mvp = factories.UserFactory(username="mvp", role=Role.MVP)
+    plan = plan_actions.create_plan(
+        by=world.manager,
+        trust=world.trust,
+        title=texts("plan.title", 200),
+        summary=texts("plan.summary", 2000),
+        champion=world.board,
+    )
+    aim = plan_actions.add_aim(
+        by=world.manager,
+        plan=plan,
+        measure="COC_by_28weeks",
+        group="total",
+        start_month=f"{last:%Y-%m}",
+        start_percent="20",
+        target_month=f"{today.year + 1}-{today.month:02d}",
+        target_percent="35",
+    )
+    action = plan_actions.add_action(
+        by=world.manager,
+        plan=plan,
+        title=texts("plan_action.title", 200),
+        detail=texts("plan_action.detail", 2000),
+        owner=texts("plan_action.owner", 150),
+        due_date=last,
+        team=world.team_a,
+    )
+    action = plan_actions.update_action(
+        by=world.manager,
+        action=action,
+        version=action.version,
+        title=action.title,
+        detail=action.detail,
+        owner=action.owner,
+        due_date=action.due_date,
+        status="in_progress",
+        evidence=texts("plan_action.evidence", 2000),
+        team=world.team_a,
+    )
+    risk = plan_actions.add_risk(
+        by=world.manager,
+        plan=plan,
+        kind="dependency",
+        description=texts("plan_risk.description", 300),
+        mitigation=texts("plan_risk.mitigation", 2000),
+        owner=texts("plan_risk.owner", 150),
+        rating="high",
+        midwives_needed=6,
+        scenario=scenario_,
+    )
+    review = plan_actions.sign_off(
+        by=world.board,
+        plan=plan,
+        month=last,
+        version=0,
+        comments=texts("plan_review.comments", 4000),
+        decisions=texts("plan_review.decisions", 4000),
+        figures=figures.for_month(plan, last),
+    )
+    comment = plan_actions.add_comment(
+        by=mvp,
+        plan=plan,
+        subject=texts("plan_comment.subject", 120),
+        body=texts("plan_comment.body", 4000),
+        review=review,
+    )
+    comment = plan_actions.answer_comment(
+        by=world.manager,
+        comment=comment,
+        version=comment.version,
+        response=texts("plan_comment.response", 4000),
+    )
+    return {
+        "plan_aim": aim,
+        "plan_action": action,
+        "plan_risk": risk,
+        "plan_comment": comment,
+        "plan_month": f"{last:%Y-%m}",
+    }
 
 
 # -- Every page, and who may open it -------------------------------------------------------------
@@ -502,9 +600,15 @@ ARGUMENTS: dict[str, Any] = {
     "referrals:place": lambda w, s: {"ref": w.woman_a.ref},
     "visits:move": lambda w, s: {"pk": s.visit.pk},
     "visits:outcome": lambda w, s: {"pk": s.past_visit.pk},
+    "governance:aim": lambda w, s: {"pk": s.plan_aim.pk},
+    "governance:action": lambda w, s: {"pk": s.plan_action.pk},
+    "governance:risk": lambda w, s: {"pk": s.plan_risk.pk},
+    "governance:comment": lambda w, s: {"pk": s.plan_comment.pk},
+    "governance:review": lambda w, s: {"month": s.plan_month},
+    "published:review": lambda w, s: {"month": s.plan_month},
 }
 # Every role of the test world, tried in this order (None: signed out).
-CANDIDATES = ("mw_a", "leader_a", "manager", "woman", "privacy", "board", "admin", None)
+CANDIDATES = ("mw_a", "leader_a", "manager", "woman", "privacy", "board", "admin", "mvp", None)
 
 
 def url_for(route: str, world: Any, scene: Scene) -> str:

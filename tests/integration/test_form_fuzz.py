@@ -114,6 +114,14 @@ BUILDERS: dict[str, Any] = {
     ],
     "visits.forms.OutcomeForm": lambda w: [{"team": _team(w)}],
     "accounts.views.SignInForm": lambda w: [{"request": RequestFactory().post("/sign-in/")}],
+    "governance.forms.PlanForm": lambda w: [{"champions": [w.board]}, {"champions": []}],
+    "governance.forms.AimForm": lambda w: [{"today": timezone.localdate()}],
+    "governance.forms.StepForm": lambda w: [{"today": timezone.localdate()}],
+    "governance.forms.ActionForm": lambda w: [{"teams": [w.team_a, w.team_b]}],
+    "governance.forms.ActionUpdateForm": lambda w: [{"teams": [w.team_a]}, {"teams": []}],
+    "governance.forms.RiskForm": lambda w: [{"scenarios": []}],
+    "governance.forms.RiskUpdateForm": lambda w: [{"scenarios": []}],
+    "governance.forms.CommentForm": lambda w: [{"reviews": []}],
 }
 
 

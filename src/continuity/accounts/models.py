@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     SERVICE_MANAGER = "service_manager", _("Service manager")
     BOARD = "board", _("Board safety champion or analyst")
     PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    MVP = "mvp", _("Maternity voices partnership member")
     ADMIN = "admin", _("Administrator")
 
 

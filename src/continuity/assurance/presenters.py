@@ -171,7 +171,7 @@ FUNNEL_BREAKDOWNS = ("all", "ethnicity_coc", "core20", "imd_quintile")
 REPORT_BREAKDOWNS = ("ethnicity_coc", "core20", "imd_quintile", "team")
 
 
-def _spc_block(
+def spc_block(
     snapshot: MeasureSnapshot, measure: str, method: Rounding, target: float | None
 ) -> dict[str, Any] | None:
     complete = complete_months(snapshot)
@@ -291,8 +291,8 @@ def report(snapshot: MeasureSnapshot, month: str, method: Rounding) -> dict[str,
         "spc": [
             block
             for block in (
-                _spc_block(snapshot, "COC_by_28weeks", method, goal["pathway"]),
-                _spc_block(snapshot, "COC_receiving_ongoing", method, None),
+                spc_block(snapshot, "COC_by_28weeks", method, goal["pathway"]),
+                spc_block(snapshot, "COC_receiving_ongoing", method, None),
             )
             if block is not None
         ],

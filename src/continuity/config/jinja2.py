@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -96,6 +96,8 @@ def environment(**options: Any) -> Environment:
             # The last local day of a whole-day period that ends (exclusive) at `end`.
             "last_day": lambda end: local(end - timedelta(seconds=1)).date() if end else None,
             "gestation": presenters.gestation,
+            # A date kept as ISO text (frozen review figures, JSON content), shown as a date.
+            "isodate": lambda d, fmt="j F Y": date_format(date.fromisoformat(d), fmt) if d else "",
             "choice_item": choice_item,
             "role_label": presenters.role_label,
         }

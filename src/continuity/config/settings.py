@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "continuity.referrals",
     "continuity.feedback",
     "continuity.planning",
+    "continuity.governance",
     "continuity.api",
     "continuity.demo",
 ]
@@ -207,6 +208,9 @@ CONTINUITY = {
     # Concerns: acknowledge within 2 working days, respond within 25; a concern received after
     # the cut-off (local time) counts from the next working day.
     "CONCERNS": {"acknowledge_days": 2, "respond_days": 25, "cutoff": "17:00"},
+    # The action plan's monthly review: a month's review is due by this day of the next month;
+    # the maternity voices partnership's comments are answered within `respond_days` working days.
+    "GOVERNANCE": {"review_due_day": 25, "respond_days": 20, "cutoff": "17:00"},
     "TARGET_PRIORITY_GROUPS_PERCENT": 75,
     "BIRTHS_PER_WTE_PER_YEAR": 36,
     "MAX_ACTIVE_CASELOAD": 60,

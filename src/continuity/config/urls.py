@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("continuity.concerns.urls")),
     path("", include("continuity.referrals.urls")),
     path("", include("continuity.planning.urls")),
+    path("", include("continuity.governance.urls")),
+    path("", include("continuity.governance.public_urls")),
     path("fhir/R4/", include("continuity.fhir.urls")),
     path("", include("continuity.api.urls")),
     path("", include("continuity.feedback.urls")),

@@ -33,6 +33,11 @@ def navigation_for(request: Any) -> list[dict[str, Any]]:
         items.append((_("Measures"), reverse("assurance:measures")))
     if user.role in (Role.SERVICE_MANAGER, Role.BOARD):
         items.append((_("Planning"), reverse("planning:index")))
+    if user.role in (Role.TEAM_LEADER, Role.SERVICE_MANAGER, Role.BOARD):
+        items.append((_("Action plan"), reverse("governance:plan")))
+    if user.role == Role.MVP:
+        items.append((_("Our comments"), reverse("governance:voices")))
+        items.append((_("The published plan"), reverse("published:plan")))
     if user.role == Role.PRIVACY_OFFICER:
         items.append((_("Access review"), reverse("core:access-review")))
         items.append((_("Retention review"), reverse("core:retention")))

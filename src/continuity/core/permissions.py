@@ -37,6 +37,13 @@ ACTIVITIES: dict[str, frozenset[str]] = {
     "review_access": frozenset({Role.PRIVACY_OFFICER}),
     "review_retention": frozenset({Role.PRIVACY_OFFICER}),
     "view_own_record": frozenset({Role.WOMAN}),
+    # The continuity action plan. Only the champion named on the plan signs a review off (an
+    # object-level check in continuity.governance); MVP members comment but never edit.
+    "view_action_plan": frozenset({Role.BOARD, Role.SERVICE_MANAGER, Role.TEAM_LEADER}),
+    "edit_action_plan": frozenset({Role.SERVICE_MANAGER}),
+    "review_action_plan": frozenset({Role.BOARD}),
+    "answer_plan_comments": frozenset({Role.SERVICE_MANAGER}),
+    "comment_on_plan": frozenset({Role.MVP}),
     "administer": frozenset({Role.ADMIN}),
 }
 

@@ -27,6 +27,7 @@ START_PAGES = {
     Role.PRIVACY_OFFICER: "core:access-review",
     Role.WOMAN: "portal:home",
     Role.ADMIN: "admin:index",
+    Role.MVP: "governance:voices",
 }
 
 

@@ -1,0 +1,238 @@
+"""The action plan's staff and MVP pages: who may do what, specific errors on bad input, and
+escaped display of what people typed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from continuity.governance.models import Aim, MonthlyReview, PlanAction, PlanComment, PlanVersion
+from tests.governance_helpers import plan_for, snapshot
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert('x')</script>"
+
+
+@pytest.fixture
+def gov(world, settings):
+    plan, champion, mvp, aim, action = plan_for(world)
+    snapshot({"2026-09": (40, 180), "2026-10": (52, 190)}, through=date(2026, 11, 20))
+    return world, plan, champion, mvp, aim, action
+
+
+def test_each_role_sees_what_it_may(gov, client_for, client):
+    world, _plan, champion, mvp, aim, action = gov
+    staff_pages = [
+        reverse("governance:plan"),
+        reverse("governance:reviews"),
+        reverse("governance:history"),
+        reverse("governance:aim", kwargs={"pk": aim.pk}),
+        reverse("governance:action", kwargs={"pk": action.pk}),
+    ]
+    for user in (world.manager, champion, world.leader_a.user):
+        c = client_for(user)
+        for url in staff_pages:
+            assert c.get(url).status_code == 200, (user, url)
+    for user in (mvp, world.midwife_a.user, world.woman_user, world.privacy):
+        c = client_for(user)
+        for url in staff_pages:
+            assert c.get(url).status_code == 403, (user, url)
+    # Only the service manager edits and answers; only MVP members comment.
+    assert client_for(world.manager).get(reverse("governance:new-action")).status_code == 200
+    for user in (champion, mvp, world.leader_a.user):
+        c = client_for(user)
+        assert c.get(reverse("governance:new-action")).status_code == 403
+        assert c.get(reverse("governance:comments")).status_code == 403
+    assert client_for(mvp).get(reverse("governance:voices")).status_code == 200
+    assert client_for(world.manager).get(reverse("governance:voices")).status_code == 403
+    client.logout()
+    assert client.get(reverse("governance:plan")).status_code == 302  # to sign in
+
+
+def test_mvp_members_comment_but_cannot_edit(gov, client_for):
+    world, _plan, _champion, mvp, _aim, action = gov
+    c = client_for(mvp)
+    before = PlanVersion.objects.count()
+    response = c.post(
+        reverse("governance:action", kwargs={"pk": action.pk}),
+        {
+            "title": "Changed",
+            "owner": "Me",
+            "due_date[day]": "1",
+            "due_date[month]": "1",
+            "due_date[year]": "2027",
+            "status": "done",
+            "evidence": "x",
+            "version": action.version,
+        },
+    )
+    assert response.status_code == 403
+    assert c.post(reverse("governance:new-aim"), {}).status_code == 403
+    assert PlanVersion.objects.count() == before
+    response = c.post(
+        reverse("governance:voices"), {"subject": "Interpreters", "body": SCRIPT, "review": ""}
+    )
+    assert response.status_code == 302
+    comment = PlanComment.objects.get()
+    assert comment.author == mvp and comment.body == SCRIPT
+    page = client_for(world.manager).get(reverse("governance:comment", kwargs={"pk": comment.pk}))
+    html = page.content.decode()
+    assert "&lt;script&gt;alert(" in html
+    assert "<script>alert(" not in html
+
+
+def test_only_the_champion_sees_the_sign_off_form_and_signs_off(gov, client_for):
+    world, _plan, champion, _mvp, _aim, _action = gov
+    url = reverse("governance:review", kwargs={"month": "2026-10"})
+    other = client_for(world.manager)
+    assert "Sign off and publish" not in other.get(url).content.decode()
+    refused = other.post(url, {"comments": "x", "decisions": "", "version": 0, "sign_off": "1"})
+    assert refused.status_code == 403
+    c = client_for(champion)
+    page = c.get(url).content.decode()
+    assert "Sign off and publish" in page and "Recruit six midwives" in page
+    missing = c.post(url, {"comments": "", "decisions": "", "version": 0, "sign_off": "1"})
+    assert missing.status_code == 400
+    assert "Write your comments on the month before signing off" in missing.content.decode()
+    assert not MonthlyReview.objects.filter(signed_off_at__isnull=False).exists()
+    draft = c.post(url, {"comments": "Draft " + SCRIPT, "decisions": "", "version": 0})
+    assert draft.status_code == 302
+    review = MonthlyReview.objects.get()
+    assert review.signed_off_at is None and review.comments.startswith("Draft")
+    done = c.post(
+        url,
+        {
+            "comments": "Behind plan.",
+            "decisions": "Recruit.",
+            "version": review.version,
+            "sign_off": "1",
+        },
+    )
+    assert done.status_code == 302
+    review.refresh_from_db()
+    assert review.signed_off_by == champion and review.figures["month"] == "2026-10"
+    page = c.get(url).content.decode()
+    assert "Signed off by" in page and "Sign off and publish" not in page
+    # A stale page (the old version) cannot sign again or overwrite.
+    again = c.post(url, {"comments": "x", "decisions": "", "version": 1, "sign_off": "1"})
+    assert again.status_code == 400
+
+
+def test_bad_input_gets_specific_errors_and_loses_nothing(gov, client_for):
+    world, _plan, _champion, _mvp, aim, _action = gov
+    c = client_for(world.manager)
+    no_owner = c.post(
+        reverse("governance:new-action"),
+        {
+            "title": "Open a hub",
+            "owner": "",
+            "due_date[day]": "",
+            "due_date[month]": "",
+            "due_date[year]": "",
+            "team": "",
+            "group": "",
+        },
+    )
+    assert no_owner.status_code == 400
+    assert "Enter who owns the action" in no_owner.content.decode()
+    assert "Enter the date the action is due" in no_owner.content.decode()  # both at once
+    assert 'value="Open a hub"' in no_owner.content.decode()  # what was typed is kept
+    no_date = c.post(
+        reverse("governance:new-action"),
+        {
+            "title": "Open a hub",
+            "owner": "Estates",
+            "due_date[day]": "",
+            "due_date[month]": "",
+            "due_date[year]": "",
+            "team": "",
+            "group": "",
+        },
+    )
+    assert "Enter the date the action is due" in no_date.content.decode()
+    bad_date = c.post(
+        reverse("governance:new-action"),
+        {
+            "title": "Open a hub",
+            "owner": "Estates",
+            "due_date[day]": "31",
+            "due_date[month]": "2",
+            "due_date[year]": "2027",
+            "team": "",
+            "group": "",
+        },
+    )
+    assert bad_date.status_code == 400 and "must be a real date" in bad_date.content.decode()
+    assert PlanAction.objects.count() == 1
+    backwards = c.post(
+        reverse("governance:new-aim"),
+        {
+            "measure": "COC_by_28weeks",
+            "group": "Core20",
+            "start_month": "2027-03",
+            "start_percent": "30",
+            "target_month": "2026-12",
+            "target_percent": "75",
+        },
+    )
+    assert backwards.status_code == 400
+    assert "must come after the month you start from" in backwards.content.decode()
+    over = c.post(
+        reverse("governance:new-aim"),
+        {
+            "measure": "COC_by_28weeks",
+            "group": "Core20",
+            "start_month": "2026-12",
+            "start_percent": "130",
+            "target_month": "2027-12",
+            "target_percent": "75",
+        },
+    )
+    assert "from 0 to 100" in over.content.decode()
+    assert Aim.objects.count() == 1
+    outside = c.post(
+        reverse("governance:aim", kwargs={"pk": aim.pk}),
+        {"form": "step", "version": aim.version, "month": "2028-01", "percent": "30"},
+    )
+    assert outside.status_code == 400 and "Choose a month after" in outside.content.decode()
+    junk_version = c.post(
+        reverse("governance:aim", kwargs={"pk": aim.pk}),
+        {"form": "step", "version": "x", "month": "2026-12", "percent": "30"},
+    )
+    assert junk_version.status_code == 400
+    assert c.get(reverse("governance:review", kwargs={"month": "2026-13"})).status_code == 404
+    assert c.get(reverse("governance:review", kwargs={"month": "2030-01"})).status_code == 404
+
+
+def test_the_plan_page_escapes_what_people_typed(gov, client_for):
+    world, _plan, _champion, _mvp, _aim, _action = gov
+    c = client_for(world.manager)
+    response = c.post(
+        reverse("governance:new-action"),
+        {
+            "title": SCRIPT,
+            "owner": SCRIPT,
+            "due_date[day]": "1",
+            "due_date[month]": "3",
+            "due_date[year]": "2027",
+            "team": "",
+            "group": "",
+        },
+    )
+    assert response.status_code == 302
+    html = c.get(reverse("governance:plan")).content.decode()
+    assert "<script>alert(" not in html and "&lt;script&gt;" in html
+    history = c.get(reverse("governance:history")).content.decode()
+    assert "<script>alert(" not in history and "Action added" in history
+
+
+def test_an_overdue_review_shows_a_reminder_to_the_champion(gov, client_for):
+    _world, _plan, champion, *_ = gov
+    call_command("governance_reminders", "--today", "2026-11-21")
+    page = client_for(champion).get(reverse("governance:reviews")).content.decode()
+    assert "Reviews overdue" in page and "The review of September 2026 was due by" in page
+    assert "The review of October 2026 was due" not in page  # due 25 November: not yet
