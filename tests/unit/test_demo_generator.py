@@ -336,12 +336,17 @@ def test_personas(trust):
         "leader",
         "manager",
         "board",
+        "voices",
         "privacy",
         "admin",
         "woman",
     }
     assert users["admin"].is_staff and users["admin"].is_superuser
     assert users["leader"].role == "team_leader"
+    assert users["voices"].role == "mvp"
+    # Every persona has a name of their own (the sign-in table says who is who).
+    names = [p.description.split(",")[0] for p in trust.personas]
+    assert len(set(names)) == len(names)
     mw = trust.persona_midwife("midwife")
     assert mw.team == "T01" and trust.persona_midwife("midwife2").team == "T02"
     assert trust.persona_midwife("leader").team == "T01"

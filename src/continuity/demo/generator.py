@@ -52,6 +52,7 @@ PERSONA_USERNAMES: Final = (
     "leader",
     "manager",
     "board",
+    "voices",
     "privacy",
     "admin",
     "woman",
@@ -2052,6 +2053,14 @@ def generate(params: DemoParams) -> DemoTrust:
         ),
         DemoUser("board", "board", "David", "Moore", "David Moore", "board@northbrook.example"),
         DemoUser(
+            "voices",
+            "mvp",
+            "Joanne",
+            "Whitfield",
+            "Joanne Whitfield",
+            "voices@northbrook.example",
+        ),
+        DemoUser(
             "privacy",
             "privacy_officer",
             "Priya",
@@ -2105,6 +2114,7 @@ def generate(params: DemoParams) -> DemoTrust:
         ),
         DemoPersona("manager", "service_manager", "Helen Carter, manages every team"),
         DemoPersona("board", "board", "David Moore, board safety champion"),
+        DemoPersona("voices", "mvp", "Joanne Whitfield, maternity voices partnership chair"),
         DemoPersona("privacy", "privacy_officer", "Priya Shah, privacy officer"),
         DemoPersona("admin", "admin", "Sam Taylor, administrator"),
     ]

@@ -837,7 +837,9 @@ def _delete_all(model_list: Iterable[type[models.Model]]) -> dict[str, int]:
 def flush_demo() -> dict[str, int]:
     """Remove the demo trust: every trust, team, midwife, woman and record that refers to them,
     the demo's users, their audit and access events, the measures computed from them and the
-    synthetic lookup edition.
+    synthetic lookup edition. The trust's action plan goes with it: its comments, reminders,
+    reviews, versions, actions, aims and risks all refer to the plan, which refers to the trust,
+    so `_trust_models` deletes them children first (before the scenarios a risk may link).
 
     Meant for a demonstration database only. One transaction: all or nothing."""
     with transaction.atomic():

@@ -1,5 +1,9 @@
 """`continuity demo --births N --seed S [--today YYYY-MM-DD] [--if-empty] [--flush-demo]
-[--no-plan] [--no-measures] [--no-scenarios]`."""
+[--no-plan] [--no-measures] [--no-scenarios]`.
+
+After the trust is loaded: referrals, concerns and feedback; each team's week planned; the
+measures; the planning scenarios; then the continuity of carer action plan, which starts from the
+measures and links a scenario when they are there."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from django.utils import timezone
 from continuity.accounts.models import Role
 from continuity.assurance.compute import refresh as refresh_measures
 from continuity.demo.generator import DemoParams, generate, summary
+from continuity.demo.governance import seed_governance
 from continuity.demo.load import DemoLoadError, flush_demo, load
 from continuity.demo.planning import seed_scenarios
 from continuity.demo.voice import seed as seed_voice
@@ -168,6 +173,7 @@ class Command(BaseCommand):
                 f"Ran {len(scenarios)} workforce planning scenarios in "
                 f"{time.perf_counter() - started:.1f} s"
             )
+        self._governance(today, seed)
         rows = [(p.username, str(Role(p.role).label), p.description) for p in trust.personas]
         self._sign_ins(rows, password)
 
@@ -186,6 +192,21 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Planned and published the teams' weeks in {time.perf_counter() - started:.1f} s"
+        )
+
+    def _governance(self, today: date, seed: int) -> None:
+        started = time.perf_counter()
+        try:
+            made = seed_governance(today, seed)
+        except ActionError as exc:  # the demo is loaded; say why its action plan is not
+            self.stderr.write(f"The demo's action plan was not written: {exc.message}")
+            return
+        self.stdout.write(
+            f"  Action plan: {made['aims']} aims, {made['actions']} actions, {made['risks']} "
+            f"risks and dependencies, {made['reviews']} reviews signed off and "
+            f"{made['drafts']} draft, {made['comments']} comments from the maternity voices "
+            f"partnership ({made['awaiting']} awaiting an answer) in "
+            f"{time.perf_counter() - started:.1f} s"
         )
 
     @staticmethod
