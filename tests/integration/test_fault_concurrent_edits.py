@@ -498,6 +498,14 @@ def test_every_versioned_form_is_covered():
         "referrals/place.jinja",
         "visits/outcome.jinja",
         "visits/planner.jinja",
+        # The action plan's forms: tests/integration/test_governance_pages.py
+        # ::test_two_people_editing_the_plan_the_second_is_refused_and_nothing_is_lost
+        "governance/edit_plan.jinja",
+        "governance/aim.jinja",
+        "governance/action_form.jinja",
+        "governance/risk_form.jinja",
+        "governance/comment.jinja",
+        "governance/review.jinja",
     }
     found = {
         str(path.relative_to(TEMPLATES))

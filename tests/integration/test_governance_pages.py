@@ -236,3 +236,95 @@ def test_an_overdue_review_shows_a_reminder_to_the_champion(gov, client_for):
     page = client_for(champion).get(reverse("governance:reviews")).content.decode()
     assert "Reviews overdue" in page and "The review of September 2026 was due by" in page
     assert "The review of October 2026 was due" not in page  # due 25 November: not yet
+
+
+def _action_post(action, title):
+    return {
+        "title": title,
+        "owner": action.owner,
+        "due_date[day]": "31",
+        "due_date[month]": "10",
+        "due_date[year]": "2026",
+        "status": "in_progress",
+        "evidence": "",
+        "team": "",
+        "group": "",
+        "version": action.version,
+    }
+
+
+def test_two_people_editing_the_plan_the_second_is_refused_and_nothing_is_lost(gov, client_for):
+    """Every governance form with a hidden version (the plan's details, an aim's trajectory, an
+    action, a risk, an answer to the MVP, the champion's review): the second save from a page
+    opened before the first is refused, says who changed it, and stores nothing."""
+    world, plan, champion, mvp, aim, action = gov
+    from continuity.governance import actions as gov_actions
+
+    risk = gov_actions.add_risk(
+        by=world.manager,
+        plan=plan,
+        kind="risk",
+        description="Fatigue",
+        mitigation="",
+        owner="Lead",
+        rating="high",
+        midwives_needed=None,
+        scenario=None,
+    )
+    comment = gov_actions.add_comment(by=mvp, plan=plan, subject="Hubs", body="Where?")
+    plan.refresh_from_db()
+    c = client_for(world.manager)
+    cases = [
+        (
+            reverse("governance:edit-plan"),
+            lambda v: {"title": "T", "summary": "", "champion": champion.pk, "version": v},
+            plan.version,
+        ),
+        (
+            reverse("governance:aim", kwargs={"pk": aim.pk}),
+            lambda v: {"form": "step", "month": "2026-12", "percent": "27", "version": v},
+            aim.version,
+        ),
+        (
+            reverse("governance:action", kwargs={"pk": action.pk}),
+            lambda v: {**_action_post(action, "Renamed"), "version": v},
+            action.version,
+        ),
+        (
+            reverse("governance:risk", kwargs={"pk": risk.pk}),
+            lambda v: {
+                "kind": "risk",
+                "description": "Fatigue now",
+                "mitigation": "",
+                "owner": "Lead",
+                "rating": "low",
+                "status": "open",
+                "midwives_needed": "",
+                "scenario": "",
+                "version": v,
+            },
+            risk.version,
+        ),
+        (
+            reverse("governance:comment", kwargs={"pk": comment.pk}),
+            lambda v: {"response": "Soon", "version": v},
+            comment.version,
+        ),
+    ]
+    for url, data, seen in cases:
+        first = c.post(url, data(seen))
+        assert first.status_code == 302, url
+        versions = PlanVersion.objects.count()
+        second = c.post(url, data(seen))  # the same, stale, version
+        assert second.status_code == 400, url
+        assert "changed since you opened it" in second.content.decode(), url
+        assert "It was changed by" in second.content.decode(), url
+        assert PlanVersion.objects.count() == versions, url
+    review_url = reverse("governance:review", kwargs={"month": "2026-10"})
+    champ = client_for(champion)
+    assert (
+        champ.post(review_url, {"comments": "A", "decisions": "", "version": 0}).status_code == 302
+    )
+    stale = champ.post(review_url, {"comments": "B", "decisions": "", "version": 0})
+    assert stale.status_code == 400
+    assert MonthlyReview.objects.get().comments == "A"
