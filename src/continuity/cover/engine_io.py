@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from continuity.engines.cover import model as engine
 from continuity.organisations.models import Team
@@ -60,17 +60,36 @@ def engine_arrangement(arr: CoverArrangement) -> engine.Arrangement:
     )
 
 
+def _open(teams: Iterable[Team]) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(
+        team__in=list(teams),
+        ends_at__isnull=True,
+        pregnancy__status__in=Pregnancy.ACTIVE_STATUSES,
+    ).order_by("pregnancy_id")
+
+
 def open_assignments(teams: Iterable[Team]) -> list[Assignment]:
     """The current assignment of every active pregnancy in these teams."""
-    return list(
-        Assignment.objects.filter(
-            team__in=list(teams),
-            ends_at__isnull=True,
-            pregnancy__status__in=Pregnancy.ACTIVE_STATUSES,
-        )
-        .select_related("team", "named_midwife", "buddy", "pregnancy__woman")
-        .order_by("pregnancy_id")
-    )
+    return list(_open(teams).select_related("team", "named_midwife", "buddy", "pregnancy__woman"))
+
+
+def open_women(teams: Iterable[Team]) -> tuple[list[engine.Woman], set[int]]:
+    """What the engine needs of `open_assignments`, read as plain values rather than rows: each
+    woman as `engine_woman` gives her, and the midwives (primary keys) named or buddy on any of
+    them, for `rota_for(people=...)`."""
+    women: list[engine.Woman] = []
+    people: set[int] = set()
+    for pregnancy, team, named_pk, named, buddy_pk, buddy in _open(teams).values_list(
+        "pregnancy_id",
+        "team__local_id",
+        "named_midwife_id",
+        "named_midwife__professional_id",
+        "buddy_id",
+        "buddy__professional_id",
+    ):
+        women.append(engine.Woman(id=str(pregnancy), team=team, named=named, buddy=buddy))
+        people.update(pk for pk in (named_pk, buddy_pk) if pk is not None)
+    return women, people
 
 
 def engine_woman(assignment: Assignment) -> engine.Woman:
@@ -88,6 +107,7 @@ def rota_for(
     end: datetime,
     *,
     assignments: Sequence[Assignment] = (),
+    people: Iterable[int] = (),
     lookback: timedelta = LOOKBACK,
     extra_entries: Sequence[RotaEntry] = (),
     extra_arrangements: Sequence[CoverArrangement] = (),
@@ -95,7 +115,8 @@ def rota_for(
     """The approved rota of these teams' midwives (and anyone covering them) over the window.
 
     `extra_*` are unsaved rows to try out — a leave request as if approved, say — so a preview
-    answers with the same engine as the real thing.
+    answers with the same engine as the real thing. `people` are more midwives to include (by
+    primary key), as `open_women` gives them, like the named and buddy midwives of `assignments`.
     """
     team_ids = [t.pk for t in teams]
     arrangements = [
@@ -108,13 +129,16 @@ def rota_for(
     wanted = Q(team_id__in=team_ids) | Q(
         pk__in={a.covering_id for a in arrangements} | {a.covered_id for a in arrangements}
     )
-    people = {pk for a in assignments for pk in (a.named_midwife_id, a.buddy_id) if pk is not None}
-    if people:
-        wanted |= Q(pk__in=people)
+    named = {pk for a in assignments for pk in (a.named_midwife_id, a.buddy_id) if pk is not None}
+    named.update(people)
+    if named:
+        wanted |= Q(pk__in=named)
     midwives = list(Midwife.objects.filter(wanted).select_related("user", "team"))
     by_pk = {m.pk: m for m in midwives}
-    rows = list(
-        RotaEntry.objects.live()
+    # Only what `engine_entry` reads, as plain values: a month's rows are many.
+    rows = [
+        engine.Entry(midwife=by_pk[midwife].professional_id, kind=engine.Kind(kind), start=s, end=e)
+        for midwife, kind, s, e in RotaEntry.objects.live()
         .filter(
             midwife_id__in=by_pk,
             status=RotaEntry.Status.APPROVED,
@@ -122,8 +146,9 @@ def rota_for(
             ends_at__gt=start - lookback,
         )
         .order_by("starts_at", "pk")
-    )
-    for row in [*rows, *extra_entries]:
+        .values_list("midwife_id", "kind", "starts_at", "ends_at")
+    ]
+    for row in extra_entries:
         row.midwife = by_pk[row.midwife_id]
     for arr in arrangements:
         arr.covering = by_pk.get(arr.covering_id, arr.covering)
@@ -132,6 +157,6 @@ def rota_for(
     return engine.Rota(
         teams=tuple(engine_team(t) for t in every_team.values()),
         midwives=tuple(engine_midwife(m) for m in midwives),
-        entries=tuple(engine_entry(r) for r in [*rows, *extra_entries]),
+        entries=(*rows, *(engine_entry(r) for r in extra_entries)),
         arrangements=tuple(engine_arrangement(a) for a in arrangements),
     )

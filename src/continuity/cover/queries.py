@@ -6,9 +6,10 @@ women (the leave preview, the covering list) record an access event for each in 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -56,6 +57,20 @@ def team_for(user: Any, local_id: str | None) -> Team:
     if team is None:
         raise Http404
     return team  # type: ignore[no-any-return]
+
+
+def team_page(user: Any, local_id: str | None) -> tuple[Team, list[Team], bool]:
+    """For a team's cover page, from one query: the team shown (as `team_for`), the teams to
+    switch between (`rota_teams`) and whether the user manages it (`managed_teams`)."""
+    teams = list(rota_teams(user).select_related("home_site"))
+    if local_id:
+        team = next((t for t in teams if t.local_id == local_id), None)
+    else:
+        team = teams[0] if teams else None
+    if team is None:
+        raise Http404
+    # Every team of a leader or manager in `rota_teams` is one she manages.
+    return team, teams, user.role in (Role.TEAM_LEADER, Role.SERVICE_MANAGER)
 
 
 def managed_teams(user: Any) -> QuerySet[Team]:
@@ -129,61 +144,74 @@ class Calendar:
     gap_count: int
 
 
+def _days_touched(bounds: list[datetime], start: datetime, end: datetime) -> range:
+    """The indices n of the days [bounds[n], bounds[n + 1]) that [start, end) overlaps."""
+    return range(
+        max(bisect_right(bounds, start) - 1, 0), min(bisect_left(bounds, end), len(bounds) - 1)
+    )
+
+
 def calendar(team: Team, first: date, last: date, now: datetime | None = None) -> Calendar:
     """Every midwife's rota for each day from `first` to `last`, and the gaps in cover."""
     now = now or timezone.now()
     start, end = day_bounds(first, last)
     midwives = team_midwives(team, first, last)
+    by_pk = {m.pk: m for m in midwives}
     entries = list(
         RotaEntry.objects.live()
         .filter(
             midwife__in=midwives, status__in=SHOWN_STATUSES, starts_at__lt=end, ends_at__gt=start
         )
-        .select_related("midwife__user")  # the day's away and on-call lists show her name
+        .only("midwife", "kind", "status", "starts_at", "ends_at")  # what the calendar shows
         .order_by("starts_at", "pk")
     )
-    days = {
-        first + timedelta(days=n): Day(first + timedelta(days=n))
-        for n in range((last - first).days + 1)
-    }
+    days = [Day(first + timedelta(days=n)) for n in range((last - first).days + 1)]
+    # Each day's local midnights, worked out once, in UTC like the rows (instants in one zone
+    # compare without a zone lookup each): day n is [bounds[n], bounds[n + 1]).
+    bounds = [day_start(d.day).astimezone(UTC) for d in days] + [end.astimezone(UTC)]
+    local = timezone.get_current_timezone()  # as timezone.localtime() converts, looked up once
     for entry in entries:
-        for d, day in days.items():
-            d0, d1 = day_bounds(d, d)
-            if entry.starts_at < d1 and entry.ends_at > d0:
-                piece = Piece(
+        # The day's away and on-call lists show her name.
+        midwife = entry.midwife = by_pk[entry.midwife_id]
+        approved = entry.status == RotaEntry.Status.APPROVED
+        away = approved and entry.kind in RotaEntry.ABSENCE_KINDS
+        on_call = approved and entry.kind == RotaEntry.Kind.ON_CALL_TEAM
+        a, b = entry.starts_at, entry.ends_at
+        for n in _days_touched(bounds, a, b):
+            day, d0, d1 = days[n], bounds[n], bounds[n + 1]
+            day.pieces[midwife.pk].append(
+                Piece(
                     entry,
-                    timezone.localtime(max(entry.starts_at, d0)),
-                    timezone.localtime(min(entry.ends_at, d1)),
-                    entry.starts_at < d0,
-                    entry.ends_at > d1,
+                    max(a, d0).astimezone(local),
+                    min(b, d1).astimezone(local),
+                    a < d0,
+                    b > d1,
                 )
-                day.pieces[entry.midwife_id].append(piece)
-                if entry.status != RotaEntry.Status.APPROVED:
-                    continue
-                if entry.kind in RotaEntry.ABSENCE_KINDS and entry.midwife not in day.away:
-                    day.away.append(entry.midwife)
-                if entry.kind == RotaEntry.Kind.ON_CALL_TEAM and entry.midwife not in day.on_call:
-                    day.on_call.append(entry.midwife)
+            )
+            if away and midwife not in day.away:
+                day.away.append(midwife)
+            if on_call and midwife not in day.on_call:
+                day.on_call.append(midwife)
     found = team_gaps(team, start, end)
     for gap in found:
-        for d, day in days.items():
-            d0, d1 = day_bounds(d, d)
-            if gap.start < d1 and gap.end > d0:
-                day.gaps.append(
-                    GapPiece(
-                        timezone.localtime(max(gap.start, d0)),
-                        timezone.localtime(min(gap.end, d1)),
-                        len(gap.women),
-                        gap.team_uncovered,
-                    )
+        for n in _days_touched(bounds, gap.start, gap.end):
+            d0, d1 = bounds[n], bounds[n + 1]
+            days[n].gaps.append(
+                GapPiece(
+                    max(gap.start, d0).astimezone(local),
+                    min(gap.end, d1).astimezone(local),
+                    len(gap.women),
+                    gap.team_uncovered,
                 )
-    return Calendar(team, first, last, list(days.values()), midwives, len(found))
+            )
+    return Calendar(team, first, last, days, midwives, len(found))
 
 
 def team_gaps(team: Team, start: datetime, end: datetime) -> tuple[engine.Gap, ...]:
-    assignments = engine_io.open_assignments([team])
-    rota = engine_io.rota_for([team], start, end, assignments=assignments)
-    women = [engine_io.engine_woman(a) for a in assignments]
+    if team.care_model != Team.Model.CONTINUITY:
+        return ()  # a traditional team plans for the triage line out of hours: never a gap
+    women, people = engine_io.open_women([team])
+    rota = engine_io.rota_for([team], start, end, people=people)
     # The rota also holds other teams (a buddy or cover from elsewhere): only this team's gaps.
     return tuple(g for g in Index(rota).gaps(women, start, end) if g.team == team.local_id)
 
@@ -495,10 +523,7 @@ def contact_card(pregnancy: Pregnancy, at: datetime | None = None) -> Card | Non
     rota = engine_io.rota_for([team], at, at + timedelta(days=7), assignments=[assignment])
     index = Index(rota)
     segments = index.timeline(engine_io.engine_woman(assignment), at, at + timedelta(days=7))
-    by_id = {
-        m.professional_id: m
-        for m in Midwife.objects.filter(professional_id__in=[s.midwife for s in segments[:2]])
-    }
+    by_id = _card_midwives(assignment, [s.midwife for s in segments[:2] if s.midwife])
     site = pregnancy.hospital_of_choice or team.home_site
     triage = site.triage_phone if site else ""
 
@@ -514,6 +539,24 @@ def contact_card(pregnancy: Pregnancy, at: datetime | None = None) -> Card | Non
         triage,
         site.name if site else "",
     )
+
+
+def _card_midwives(assignment: Assignment, wanted: list[str]) -> dict[str, Midwife]:
+    """The card's midwives by professional id, with their users (the card shows their names).
+    Her named midwife and buddy come with her assignment; only anyone else is read."""
+    known = {
+        m.professional_id: m for m in (assignment.named_midwife, assignment.buddy) if m is not None
+    }
+    found = {pid: known[pid] for pid in wanted if pid in known}
+    missing = [pid for pid in wanted if pid not in found]
+    if missing:
+        found.update(
+            (m.professional_id, m)
+            for m in Midwife.objects.filter(professional_id__in=missing)
+            .select_related("user")
+            .order_by()  # into a dict: no ORDER BY to compile
+        )
+    return found
 
 
 # -- forecasts and rest rules -----------------------------------------------------------------

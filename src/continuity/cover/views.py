@@ -19,7 +19,7 @@ from continuity.core.forms import add_action_error, posted_number
 from continuity.core.idempotency import create_once
 from continuity.core.models import AccessEvent
 from continuity.core.permissions import require
-from continuity.cover import actions, ical, queries
+from continuity.cover import actions, ical, presenters, queries
 from continuity.cover.actions import ActionError, Pattern
 from continuity.cover.clock import monday_of
 from continuity.cover.forms import AbsenceForm, CallOutForm, DecisionForm, ShiftsForm
@@ -51,6 +51,8 @@ def mine(request: HttpRequest) -> HttpResponse:
             "absences": queries.my_absences(me),
             "covering": queries.covering_list(me),
             "now": timezone.now(),
+            "kinds": presenters.labels(RotaEntry.Kind.choices),
+            "statuses": presenters.labels(RotaEntry.Status.choices),
         },
     )
 
@@ -211,7 +213,7 @@ def covering(request: HttpRequest) -> HttpResponse:
 
 @require("view_rota")
 def team_calendar(request: HttpRequest) -> HttpResponse:
-    team = queries.team_for(request.user, request.GET.get("team"))
+    team, teams, manages = queries.team_page(request.user, request.GET.get("team"))
     view = "month" if request.GET.get("view") == "month" else "week"
     day = _day_param(request)
     if view == "week":
@@ -238,21 +240,24 @@ def team_calendar(request: HttpRequest) -> HttpResponse:
         {
             "page_title": _("Team cover"),
             "team": team,
-            "teams": queries.rota_teams(request.user),
+            "teams": teams,
             "view": view,
             "cal": cal,
             "weeks": weeks,
             "previous": previous,
             "following": following,
             "today": timezone.localdate(),
-            "manages": team in queries.managed_teams(request.user),
+            "manages": manages,
+            "kinds": presenters.labels(RotaEntry.Kind.choices),
+            "shift_url": presenters.pk_url("cover:shift"),
+            "clock": presenters.clock,
         },
     )
 
 
 @require("view_rota")
 def forecast(request: HttpRequest) -> HttpResponse:
-    team = queries.team_for(request.user, request.GET.get("team"))
+    team, teams, manages = queries.team_page(request.user, request.GET.get("team"))
     today = timezone.localdate()
     mondays, rows = queries.on_call_forecast(team, today)
     return render(
@@ -261,17 +266,17 @@ def forecast(request: HttpRequest) -> HttpResponse:
         {
             "page_title": _("On-call forecast"),
             "team": team,
-            "teams": queries.rota_teams(request.user),
+            "teams": teams,
             "mondays": mondays,
             "rows": rows,
-            "manages": team in queries.managed_teams(request.user),
+            "manages": manages,
         },
     )
 
 
 @require("view_rota")
 def rest_rules(request: HttpRequest) -> HttpResponse:
-    team = queries.team_for(request.user, request.GET.get("team"))
+    team, teams, manages = queries.team_page(request.user, request.GET.get("team"))
     warnings = queries.rest_warnings(team, timezone.localdate())
     names = {m.professional_id: m.name for m in queries.team_midwives(team, date.min, date.max)}
     return render(
@@ -280,17 +285,17 @@ def rest_rules(request: HttpRequest) -> HttpResponse:
         {
             "page_title": _("Rest rules"),
             "team": team,
-            "teams": queries.rota_teams(request.user),
+            "teams": teams,
             "warnings": warnings,
             "names": names,
-            "manages": team in queries.managed_teams(request.user),
+            "manages": manages,
         },
     )
 
 
 @require("approve_leave")
 def requests(request: HttpRequest) -> HttpResponse:
-    team = queries.team_for(request.user, request.GET.get("team"))
+    team, teams, _manages = queries.team_page(request.user, request.GET.get("team"))
     flags = queries.open_flags(team)
     record_access_many(
         user=request.user,  # type: ignore[arg-type]
@@ -305,7 +310,7 @@ def requests(request: HttpRequest) -> HttpResponse:
             "flags": flags,
             "page_title": _("Leave requests"),
             "team": team,
-            "teams": queries.rota_teams(request.user),
+            "teams": teams,
             "pending": [
                 e for e in queries.pending_requests(request.user) if e.midwife.team_id == team.pk
             ],
