@@ -23,7 +23,12 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from continuity.engines.schedule import due_contacts, load_schedule
+from continuity.engines.schedule import (
+    Schedule,
+    ScheduleSettings,
+    due_contacts,
+    load_schedule,
+)
 from continuity.organisations.models import Team
 from continuity.pregnancies.models import (
     Assignment,
@@ -121,26 +126,38 @@ def shares(qs: QuerySet[Pregnancy], today: date | None = None) -> list[Share]:
     conf = schedule_settings()
     out: list[Share] = []
     for p in _pregnancies(qs):
-        plan = pathway_plan(p.antenatal_plans)
-        if plan is None:
-            continue
-        attended = with_named = 0
-        for c in p.attended_contacts:
-            if timezone.localtime(c.actual_start or c.scheduled_start).date() < plan.plan_date:
-                continue
-            attended += 1
-            if any(
-                a.midwife_id == plan.professional_id or a.team_id == plan.team_id
-                for a in c.activities.all()
-            ):
-                with_named += 1
-        labour = getattr(p, "labour", None)
-        facts = pregnancy_facts(p, labour)
-        to_come = sum(1 for d in due_contacts(facts, schedule, conf, today) if d.target >= today)
-        out.append(
-            Share(p, plan, attended, with_named, to_come, status_for(attended, with_named, to_come))
-        )
+        share = _share(p, p.antenatal_plans, p.attended_contacts, schedule, conf, today)
+        if share is not None:
+            out.append(share)
     return out
+
+
+def _share(
+    p: Pregnancy,
+    antenatal_plans: Iterable[CarePlanRecord],
+    attended_contacts: Iterable[Contact],
+    schedule: Schedule,
+    conf: ScheduleSettings,
+    today: date,
+) -> Share | None:
+    """Her share from her live antenatal plans and live attended contacts (with `activities`)."""
+    plan = pathway_plan(antenatal_plans)
+    if plan is None:
+        return None
+    attended = with_named = 0
+    for c in attended_contacts:
+        if timezone.localtime(c.actual_start or c.scheduled_start).date() < plan.plan_date:
+            continue
+        attended += 1
+        if any(
+            a.midwife_id == plan.professional_id or a.team_id == plan.team_id
+            for a in c.activities.all()
+        ):
+            with_named += 1
+    labour = getattr(p, "labour", None)
+    facts = pregnancy_facts(p, labour)
+    to_come = sum(1 for d in due_contacts(facts, schedule, conf, today) if d.target >= today)
+    return Share(p, plan, attended, with_named, to_come, status_for(attended, with_named, to_come))
 
 
 def team_shares(team: Team, today: date | None = None) -> list[Share]:
@@ -148,9 +165,29 @@ def team_shares(team: Team, today: date | None = None) -> list[Share]:
     return shares(qs.distinct(), today)
 
 
-def pregnancy_share(pregnancy: Pregnancy, today: date | None = None) -> Share | None:
-    found = shares(Pregnancy.objects.filter(pk=pregnancy.pk), today)
-    return found[0] if found else None
+def pregnancy_share(
+    pregnancy: Pregnancy,
+    today: date | None = None,
+    *,
+    plans: Iterable[CarePlanRecord] | None = None,
+    contacts: Iterable[Contact] | None = None,
+) -> Share | None:
+    """Her share now. Pass her live care plans and live contacts (with `activities` prefetched)
+    when they are already read, and nothing more is read from the database."""
+    if plans is None or contacts is None:
+        found = shares(Pregnancy.objects.filter(pk=pregnancy.pk), today)
+        return found[0] if found else None
+    if pregnancy.status not in Pregnancy.ACTIVE_STATUSES:
+        return None
+    today = today or timezone.localdate()
+    return _share(
+        pregnancy,
+        [p for p in plans if p.plan_type == "05" and p.voided_at is None],
+        [c for c in contacts if c.attendance in ATTENDED and c.voided_at is None],
+        load_schedule(schedule_name()),
+        schedule_settings(),
+        today,
+    )
 
 
 def by_status(items: list[Share]) -> dict[str, list[Share]]:

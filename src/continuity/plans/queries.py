@@ -75,7 +75,7 @@ def plan_view(pregnancy: Pregnancy, writer: str, today: date | None = None) -> l
         entries.setdefault((e.section_id, e.heading), []).append(e)
     discussions: dict[int, list[PlanDiscussion]] = {}
     for d in PlanDiscussion.objects.filter(section__in=sections.values()).select_related(
-        "recorded_by", "contact"
+        "recorded_by"
     ):
         discussions.setdefault(d.section_id, []).append(d)
     out = []

@@ -25,7 +25,12 @@ from continuity.plans.forms import DiscussionForm, SectionForm
 from continuity.portal.queries import my_record
 from continuity.pregnancies.actions import ActionError
 from continuity.pregnancies.models import Pregnancy, Woman
-from continuity.pregnancies.queries import relationship_basis, woman_for
+from continuity.pregnancies.queries import (
+    open_assignment,
+    relationship_basis,
+    remember_assignment,
+    woman_for,
+)
 
 
 def _pregnancy(woman: Woman) -> Pregnancy:
@@ -49,6 +54,8 @@ def _visits(pregnancy: Pregnancy) -> list[tuple[int, str]]:
 def woman_plan(request: HttpRequest, ref: UUID) -> HttpResponse:
     woman = woman_for(request.user, ref)
     pregnancy = _pregnancy(woman)
+    # The basis needs only the assignment row itself (who and which team, by key).
+    remember_assignment(pregnancy, open_assignment(pregnancy))
     record_access(
         user=request.user,  # type: ignore[arg-type]
         woman=woman,
@@ -58,6 +65,7 @@ def woman_plan(request: HttpRequest, ref: UUID) -> HttpResponse:
     forms: dict[str, Any] = {}
     discussion_forms: dict[str, Any] = {}
     error: str | None = None
+    visits: list[tuple[int, str]] | None = None  # her recent visits, read once when needed
     if request.method == "POST":
         action, _sep, key = (request.POST.get("action") or "").partition(":")
         if key not in headings.BY_KEY:
@@ -78,7 +86,8 @@ def woman_plan(request: HttpRequest, ref: UUID) -> HttpResponse:
                     messages.success(request, _("Saved."))
                     return redirect(f"{request.path}#{key}")
             elif action == "discuss":
-                dform = DiscussionForm(_visits(pregnancy), request.POST, prefix=key)
+                visits = _visits(pregnancy)
+                dform = DiscussionForm(visits, request.POST, prefix=key)
                 discussion_forms[key] = dform
                 if dform.is_valid():
                     contact_id = dform.cleaned_data.get("contact")
@@ -118,6 +127,8 @@ def woman_plan(request: HttpRequest, ref: UUID) -> HttpResponse:
             else:
                 error = exc.message
     sections = queries.plan_view(pregnancy, headings.MIDWIFE)
+    if visits is None:
+        visits = _visits(pregnancy)
     for view in sections:
         key = view.spec.key
         forms.setdefault(
@@ -131,7 +142,7 @@ def woman_plan(request: HttpRequest, ref: UUID) -> HttpResponse:
                 },
             ),
         )
-        discussion_forms.setdefault(key, DiscussionForm(_visits(pregnancy), prefix=key))
+        discussion_forms.setdefault(key, DiscussionForm(visits, prefix=key))
     bad = [f for f in [*forms.values(), *discussion_forms.values()] if f.is_bound and f.errors]
     return render(
         request,

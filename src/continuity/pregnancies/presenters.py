@@ -1,54 +1,83 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from django.utils import timezone
+from django.db.models import Model
+from django.utils import timezone, translation
 
 from continuity.core.identifiers import format_nhs_number
 from continuity.engines import equity
-from continuity.pregnancies.models import Woman
-from continuity.pregnancies.queries import current_assignment, relationship_basis
+from continuity.pregnancies import queries
+from continuity.pregnancies.models import CarePlanRecord, Contact, Woman
+
+
+def _labels(model: type[Model], field: str) -> dict[Any, str]:
+    """A choice field's labels by value, each translated once. `get_FOO_display()` translates
+    every label of the field on each call, which a table of rows pays for on every row."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def row_labels() -> dict[str, dict[Any, str]]:
+    """The labels her record page's tables show, by field (use `.get(value, value)`, as
+    `get_FOO_display()` falls back to the value), in the active language. Read only."""
+    return _row_labels(translation.get_language())
+
+
+@cache
+def _row_labels(language: str | None) -> dict[str, dict[Any, str]]:
+    return {
+        "plan_type": _labels(CarePlanRecord, "plan_type"),
+        "coc_pathway": _labels(CarePlanRecord, "coc_pathway"),
+        "personalised_plan": _labels(CarePlanRecord, "personalised_plan"),
+        "kind": _labels(Contact, "kind"),
+        "location": _labels(Contact, "location"),
+        "attendance": _labels(Contact, "attendance"),
+    }
 
 
 def woman_summary(user: Any, woman: Woman) -> dict[str, Any]:
-    """Everything the summary page shows, read with a fixed number of queries."""
+    """Everything the summary page shows, read with a fixed number of queries.
+
+    Her care plan records and contacts are read once each, live and voided together; the
+    pregnancy keeps her current assignment, so `current_assignment` (the relationship basis, the
+    contact card) reads it without another query. `plans` and `contacts` are every live one, for
+    `tracking.pregnancy_share`.
+    """
     today = timezone.localdate()
     now = timezone.now()
-    pregnancy = woman.pregnancies.select_related("hospital_of_choice").order_by("-edd").first()
+    pregnancy = queries.latest_pregnancy_for_summary(woman)
     if pregnancy is None:
         return {"woman": woman, "pregnancy": None, "basis": None}
-    assignment = current_assignment(pregnancy)
-    plans = list(
-        pregnancy.care_plans.live()
-        .select_related("professional__user", "team")
-        .order_by("-plan_date", "-id")
-    )
-    contacts = list(
-        pregnancy.contacts.live()
-        .prefetch_related("activities__midwife__user")
-        .order_by("-scheduled_start")
-    )
+    assignment = queries.current_assignment(pregnancy)
+    every_plan = queries.care_plans(pregnancy)
+    every_contact = queries.contacts(pregnancy)
+    plans = [p for p in every_plan if p.voided_at is None]
+    contacts = [c for c in every_contact if c.voided_at is None]
     upcoming = sorted(
         (c for c in contacts if c.scheduled_start >= now and c.attendance == "0"),
         key=lambda c: c.scheduled_start,
     )
     past = [c for c in contacts if c.scheduled_start < now][:10]
     labour = getattr(pregnancy, "labour", None)
-    # Entries voided in error stay visible here, with who voided them and why.
+    # Entries voided in error stay visible here, with who voided them and why: most recently
+    # voided first (care plan records before contacts voided at the same instant).
     voided = sorted(
         [
-            *pregnancy.care_plans.filter(voided_at__isnull=False).select_related("voided_by"),
-            *pregnancy.contacts.filter(voided_at__isnull=False).select_related("voided_by"),
+            *sorted(
+                (p for p in every_plan if p.voided_at is not None),
+                key=lambda p: (p.plan_date, p.pk),
+            ),
+            *sorted(
+                (c for c in every_contact if c.voided_at is not None),
+                key=lambda c: (c.scheduled_start, c.pk),
+            ),
         ],
         key=lambda e: e.voided_at,
         reverse=True,
     )
     # Who allocated her midwives, when, and the reasons shown at the time (newest first).
-    decisions = list(
-        pregnancy.allocation_decisions.select_related(  # type: ignore[attr-defined]
-            "named_midwife__user", "buddy__user", "decided_by"
-        )[:5]
-    )
+    decisions = queries.allocation_decisions(pregnancy)
     return {
         "woman": woman,
         "nhs_number": format_nhs_number(woman.nhs_number),
@@ -66,5 +95,7 @@ def woman_summary(user: Any, woman: Woman) -> dict[str, Any]:
         "labour": labour,
         "voided": voided,
         "decisions": decisions,
-        "basis": relationship_basis(user, pregnancy, now),
+        "contacts": contacts,
+        "labels": row_labels(),
+        "basis": queries.relationship_basis(user, pregnancy, now),
     }

@@ -47,7 +47,11 @@ def woman(request: HttpRequest, ref: UUID) -> HttpResponse:
     )
     pregnancy = summary.get("pregnancy")
     card = contact_card(pregnancy) if pregnancy is not None else None
-    share = pregnancy_share(pregnancy) if pregnancy is not None else None
+    share = (
+        pregnancy_share(pregnancy, plans=summary["plans"], contacts=summary["contacts"])
+        if pregnancy is not None
+        else None
+    )
     referrals = (
         [
             (r, referral_queries.overdue(r))
