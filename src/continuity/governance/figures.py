@@ -31,13 +31,19 @@ def _status(rate: float | None, expected: float | None) -> str:
 
 
 def aim_rows(
-    plan: ActionPlan, month: date, snapshot: MeasureSnapshot | None
+    plan: ActionPlan,
+    month: date,
+    snapshot: MeasureSnapshot | None,
+    aims: list[Aim] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per live aim: the month's rate and counts (rounded) and the trajectory's value."""
+    """One row per live aim (or per aim given): the month's rate and counts (rounded) and the
+    trajectory's value."""
     text = month_text(month)
     rows = measures.index(measures.rows_for(snapshot, text, ROUNDING)) if snapshot else {}
     out = []
-    for aim in Aim.objects.filter(plan=plan, voided_at__isnull=True).order_by("id"):
+    if aims is None:
+        aims = list(Aim.objects.filter(plan=plan, voided_at__isnull=True).order_by("id"))
+    for aim in aims:
         breakdown, group = GROUP_BREAKDOWN[aim.group]
         row = rows.get((aim.measure, breakdown, group))
         expected = tj.expected(aim.trajectory, text)

@@ -248,13 +248,9 @@ def aim(request: HttpRequest, pk: int) -> HttpResponse:
             add_action_error(void_form if which == "void" else form, exc)
     snapshot = latest()
     actual = {
-        m: next(
-            (r for r in figures.aim_rows(found, _month_from(m), snapshot) if r["aim"] == item.pk),
-            None,
-        )
+        m: figures.aim_rows(found, _month_from(m), snapshot, aims=[item])[0]
         for m, _p in tj.ordered(item.trajectory)
     }
-    bound = form if form.is_bound else void_form
     return render(
         request,
         "governance/aim.jinja",
@@ -263,7 +259,7 @@ def aim(request: HttpRequest, pk: int) -> HttpResponse:
             "aim": item,
             "points": tj.ordered(item.trajectory),
             "actual": actual,
-            "form": bound if bound.is_bound else form,
+            "form": void_form if void_form.is_bound else form,  # the one sent shows its errors
             "step_form": form,
             "void_form": void_form,
             "can_edit": can(request.user, "edit_action_plan"),
