@@ -40,6 +40,7 @@ def test_staff_triage_acknowledge_and_answer(sign_in, live_world, check_a11y, li
     page = sign_in("mw_a")
     page.get_by_role("link", name="My caseload").first.click()
     page.get_by_role("link", name="Concerns").click()
+    expect(page.get_by_role("link", name="Visits keep moving")).to_be_visible()
     check_a11y(page)
     page.get_by_role("link", name="Visits keep moving").click()
     page.get_by_label("Theme").select_option("access")

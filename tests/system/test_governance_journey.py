@@ -70,6 +70,7 @@ def test_the_service_manager_keeps_the_plan_up_to_date(sign_in, live_world, chec
     page = sign_in("manager")
     page.get_by_role("link", name="Action plan").first.click()
     page.get_by_role("link", name="Add an action").click()
+    expect(page.get_by_role("button", name="Add the action")).to_be_visible()
     check_a11y(page)
     page.get_by_role("button", name="Add the action").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
@@ -83,6 +84,7 @@ def test_the_service_manager_keeps_the_plan_up_to_date(sign_in, live_world, chec
     page.get_by_role("button", name="Add the action").click()
     expect(page.get_by_role("link", name="Open a community hub in Eastfield")).to_be_visible()
     page.get_by_role("link", name="Recruit six midwives").click()
+    expect(page.get_by_label("Done")).to_be_visible()
     check_a11y(page)
     page.get_by_label("Done").check()
     page.get_by_role("button", name="Save the action").click()
@@ -95,6 +97,7 @@ def test_the_service_manager_keeps_the_plan_up_to_date(sign_in, live_world, chec
     page.get_by_role(
         "link", name="Placed on a continuity of carer pathway by 29 weeks: All women"
     ).click()
+    expect(page.get_by_label("Percentage aimed for that month")).to_be_visible()
     check_a11y(page)
     page.get_by_label("Month", exact=True).select_option(label="December 2026")
     page.get_by_label("Percentage aimed for that month").fill("28")

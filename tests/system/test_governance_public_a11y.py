@@ -10,7 +10,7 @@ from datetime import date
 import pypdf
 
 from continuity.governance import actions, figures
-from tests.governance_helpers import plan_for, snapshot
+from tests.governance_helpers import add_bame_aim, plan_for, snapshot
 
 TODAY = date(2026, 11, 21)
 
@@ -19,16 +19,7 @@ def _publish(world):
     """A plan with two aims, a year of figures (so the SPC chart shows), October signed off and
     an MVP comment answered and one awaiting."""
     plan, champion, mvp, _aim, _action = plan_for(world)
-    actions.add_aim(
-        by=world.manager,
-        plan=plan,
-        measure="COC_by_28weeks",
-        group="BAME",
-        start_month="2026-06",
-        start_percent="50",
-        target_month="2027-03",
-        target_percent="75",
-    )
+    add_bame_aim(world, plan)
     actions.add_risk(
         by=world.manager,
         plan=plan,

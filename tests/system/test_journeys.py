@@ -31,6 +31,7 @@ def test_midwife_caseload_to_woman_summary(sign_in, live_server, live_world, che
     page.get_by_role("link", name="Gestation").click()
     expect(page.locator("th[aria-sort]")).to_contain_text("Gestation")
     page.get_by_role("link", name="As buddy").click()
+    expect(page.locator("strong[aria-current=page]")).to_have_text("As buddy")
     check_a11y(page)
     page.get_by_role("link", name="As named midwife").click()
     page.get_by_role("link", name=woman.full_name).click()

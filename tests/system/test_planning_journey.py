@@ -24,6 +24,7 @@ def test_compare_two_scenarios(sign_in, live_world, check_a11y):
 
     # A mistake first: the error summary, the field's message, nothing lost.
     page.get_by_role("button", name="Model a scenario").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Model a scenario")
     check_a11y(page)
     page.get_by_label("Name of this scenario").fill("Too few")
     page.get_by_label("Continuity teams").fill("-1")

@@ -13,6 +13,7 @@ def test_she_signs_in_with_a_link(page, live_world, check_a11y, live_server):
     woman.save()
     page.goto(f"{live_server.url}/sign-in/")
     page.get_by_role("link", name="Sign in with a link sent to your phone or email").click()
+    expect(page.get_by_label("Your email address or mobile number")).to_be_visible()
     check_a11y(page)
     page.get_by_label("Your email address or mobile number").fill("hannah@example.org")
     page.get_by_role("button", name="Send me a link").click()
