@@ -188,6 +188,8 @@ PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if env_bool("CONTINUITY_FAST_PASSWORD_HASHER", False)
     else [
+        "continuity.accounts.hashers.Argon2idPasswordHasher",
+        # Hashes stored before ADR 0032 still verify, and are re-hashed at the next sign-in.
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
 )
