@@ -181,5 +181,25 @@ def _groups(p: Pregnancy) -> tuple[tuple[str, str], ...]:
     )
 
 
+# This process's copy of the newest snapshot. A snapshot is written once and never changed (a
+# refresh writes a new one), and its readers only read it.
+_newest: MeasureSnapshot | None = None
+
+
 def latest() -> MeasureSnapshot | None:
-    return MeasureSnapshot.objects.order_by("-computed_at", "-id").first()
+    """The newest snapshot. Only its identity is read from the database each time (one row of
+    an index); its counts, a few hundred kilobytes of JSON, are loaded once per process and
+    again only when a newer snapshot has been written."""
+    global _newest
+    head = (
+        MeasureSnapshot.objects.order_by("-computed_at", "-id")
+        .values_list("id", "computed_at", "through")
+        .first()
+    )
+    if head is None:
+        return None
+    kept = _newest
+    if kept is not None and (kept.pk, kept.computed_at, kept.through) == head:
+        return kept
+    _newest = MeasureSnapshot.objects.get(pk=head[0])
+    return _newest
