@@ -329,29 +329,30 @@ def workforce(month: str) -> dict[str, Any]:
         end_date__lt=first
     )
     wte = midwives.aggregate(total=Sum("wte"))["total"] or 0
+    on_call_kinds = (RotaEntry.Kind.ON_CALL_OWN, RotaEntry.Kind.ON_CALL_TEAM)
     entries = RotaEntry.objects.live().filter(
         midwife__in=midwives,
         starts_at__lt=end,
         ends_at__gt=start,
         status=RotaEntry.Status.APPROVED,
+        kind__in=(*on_call_kinds, RotaEntry.Kind.CALL_OUT),
     )
-    on_call = sum(
-        (min(e.ends_at, end) - max(e.starts_at, start)).total_seconds() / 3600
-        for e in entries.filter(kind__in=(RotaEntry.Kind.ON_CALL_OWN, RotaEntry.Kind.ON_CALL_TEAM))
-    )
-    call_outs = list(entries.filter(kind=RotaEntry.Kind.CALL_OUT))
-    night = sum(
-        1
-        for e in call_outs
-        if timezone.localtime(e.starts_at).hour >= 23 or timezone.localtime(e.starts_at).hour < 6
-    )
+    on_call = 0.0
+    call_outs = night = 0
+    for kind, starts_at, ends_at in entries.values_list("kind", "starts_at", "ends_at"):
+        if kind in on_call_kinds:
+            on_call += (min(ends_at, end) - max(starts_at, start)).total_seconds() / 3600
+        else:
+            call_outs += 1
+            hour = timezone.localtime(starts_at).hour
+            night += hour >= 23 or hour < 6
     count = midwives.count()
     return {
         "midwives": count,
         "wte": f"{wte:.1f}",
         "on_call_hours": round(on_call),
         "on_call_per_midwife": round(on_call / count, 1) if count else None,
-        "call_outs": len(call_outs),
+        "call_outs": call_outs,
         "night_call_outs": night,
     }
 
@@ -361,7 +362,11 @@ def feedback_and_concerns(month: str) -> dict[str, Any]:
     board report: percentages with fewer than 5 answers are suppressed, counts rounded (msds)."""
 
     start, end = months.span(month)
-    answers = FeedbackResponse.objects.filter(answered_at__gte=start, answered_at__lt=end)
+    answers = list(
+        FeedbackResponse.objects.filter(answered_at__gte=start, answered_at__lt=end).values_list(
+            "request__touchpoint", "rating", "named_or_buddy", "listened"
+        )
+    )
 
     def share(yes: int, n: int) -> float | None:
         return None if n < 5 else round(100.0 * yes / n, 1)
@@ -370,7 +375,7 @@ def feedback_and_concerns(month: str) -> dict[str, Any]:
     for touchpoint, label in FeedbackRequest.Touchpoint.choices:
         if touchpoint == FeedbackRequest.Touchpoint.VISIT:
             continue
-        rated = [a.rating for a in answers.filter(request__touchpoint=touchpoint) if a.rating]
+        rated = [rating for point, rating, _n, _l in answers if point == touchpoint and rating]
         positive = sum(1 for r in rated if r in (1, 2))
         fft.append(
             {
@@ -379,32 +384,34 @@ def feedback_and_concerns(month: str) -> dict[str, Any]:
                 "positive": share(positive, len(rated)),
             }
         )
-    visits = list(answers.filter(request__touchpoint=FeedbackRequest.Touchpoint.VISIT))
+    visits = [a for a in answers if a[0] == FeedbackRequest.Touchpoint.VISIT]
     survey = {
         "n": round_count_msds(len(visits)),
-        "named_or_buddy": share(sum(a.named_or_buddy == "yes" for a in visits), len(visits)),
-        "listened": share(sum(a.listened == "yes" for a in visits), len(visits)),
+        "named_or_buddy": share(sum(a[2] == "yes" for a in visits), len(visits)),
+        "listened": share(sum(a[3] == "yes" for a in visits), len(visits)),
     }
-    raised = Concern.objects.filter(received_at__gte=start, received_at__lt=end)
-    acknowledged = [c for c in raised if c.acknowledged_at is not None]
-    on_time = sum(
-        1 for c in acknowledged if timezone.localtime(c.acknowledged_at).date() <= c.acknowledge_by
+    raised = list(
+        Concern.objects.filter(received_at__gte=start, received_at__lt=end).values_list(
+            "acknowledged_at", "acknowledge_by", "theme"
+        )
     )
+    acknowledged = [(at, by) for at, by, _t in raised if at is not None]
+    on_time = sum(1 for at, by in acknowledged if timezone.localtime(at).date() <= by)
+    theme_labels = dict(Concern.Theme.choices)
     themes: dict[str, int] = {}
-    for c in raised:
-        label = c.get_theme_display() or str(_("Not yet themed"))
+    for _a, _b, theme in raised:
+        label = str(theme_labels.get(theme, theme)) or str(_("Not yet themed"))
         themes[label] = themes.get(label, 0) + 1
+    today = timezone.localdate()
     return {
         "fft": fft,
         "survey": survey,
-        "concerns": round_count_msds(raised.count()),
+        "concerns": round_count_msds(len(raised)),
         "acknowledged_on_time": share(on_time, len(acknowledged)),
         "themes": sorted((k, round_count_msds(v)) for k, v in themes.items()),
         "open_late": round_count_msds(
-            sum(
-                1
-                for c in Concern.objects.exclude(status__in=("responded", "closed"))
-                if timezone.localdate() > c.respond_by
-            )
+            Concern.objects.exclude(status__in=("responded", "closed"))
+            .filter(respond_by__lt=today)
+            .count()
         ),
     }
