@@ -4,6 +4,9 @@ from django.urls import include, path
 from continuity.core import views as core_views
 
 urlpatterns = [
+    # First: the admin's lists resolve each row's link (to keep the filters), and a match here
+    # skips every app's patterns. Nothing else starts with "django-admin/".
+    path("django-admin/", admin.site.urls),
     path("", include("continuity.core.urls")),
     path("", include("continuity.accounts.urls")),
     path("", include("continuity.caseloads.urls")),
@@ -22,7 +25,6 @@ urlpatterns = [
     path("", include("continuity.api.urls")),
     path("", include("continuity.feedback.urls")),
     path("my/", include("continuity.portal.urls")),
-    path("django-admin/", admin.site.urls),
 ]
 
 handler400 = core_views.bad_request
