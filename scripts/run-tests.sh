@@ -28,8 +28,18 @@ else
   echo "Browser tests: SKIPPED - chromium is not installed (apt-get install -y chromium)"
 fi
 
+# One pytest-xdist worker per core (TEST_WORKERS overrides; 0 runs in one process). Each worker
+# has its own test database, live server and browser; tests that need their own PostgreSQL
+# cluster or gunicorn pick free ports.
+workers="${TEST_WORKERS:-$(nproc 2>/dev/null || echo 1)}"
+parallel=()
+case " $* " in
+  *" -n "*|*" -n"[0-9a]*|*" --numprocesses"*|*" -p no:xdist "*) ;;
+  *) if [ "$workers" -gt 0 ]; then parallel=(-n "$workers"); echo "Test workers: ${workers}"; fi;;
+esac
+
 set +e
-.venv/bin/pytest "$@"
+.venv/bin/pytest "${parallel[@]}" "$@"
 status=$?
 set -e
 if [ $status -eq 5 ]; then echo "No tests were collected." >&2; exit 1; fi
