@@ -63,3 +63,17 @@ def plan_for(world, *, today: date = date(2026, 11, 21)):
     )
     plan.refresh_from_db()
     return plan, champion, mvp, aim, action
+
+
+def add_bame_aim(world, plan):
+    """A second aim: Black, Asian and minority ethnic women placed by 29 weeks, 50% → 75%."""
+    return actions.add_aim(
+        by=world.manager,
+        plan=plan,
+        measure="COC_by_28weeks",
+        group="BAME",
+        start_month="2026-06",
+        start_percent="50",
+        target_month="2027-03",
+        target_percent="75",
+    )

@@ -17,7 +17,7 @@ from django.test import Client
 
 from continuity.governance import actions, figures
 from continuity.governance.models import MonthlyReview, PlanAction
-from tests.governance_helpers import plan_for, snapshot
+from tests.governance_helpers import add_bame_aim, plan_for, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -60,19 +60,6 @@ def sign_off(plan, champion, month, snap, *, comments, decisions=""):
         decisions=decisions,
         figures=figures.for_month(plan, month, snap),
         today=TODAY,
-    )
-
-
-def add_bame_aim(world, plan):
-    return actions.add_aim(
-        by=world.manager,
-        plan=plan,
-        measure="COC_by_28weeks",
-        group="BAME",
-        start_month="2026-06",
-        start_percent="50",
-        target_month="2027-03",
-        target_percent="75",
     )
 
 
