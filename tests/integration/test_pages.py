@@ -171,3 +171,15 @@ def test_admin_cannot_delete_clinical_or_rota_rows(world, client_for):
         response = c.get(f"/django-admin/{model}/")
         assert response.status_code == 200
         assert "delete_selected" not in response.content.decode()
+
+
+def test_favicon_requests_reach_the_nhs_icon(client):
+    # Browsers ask for /favicon.ico on pages that name no icon, such as the printable ones.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"".join(icon.streaming_content if icon.streaming else [icon.content])[:4] == (
+        b"\x00\x00\x01\x00"  # the ICO file signature
+    )
+    assert client.post("/favicon.ico").status_code == 405

@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("access-review/", views.access_review, name="access-review"),

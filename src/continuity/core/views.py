@@ -6,10 +6,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from continuity.accounts.models import Role
 from continuity.core import breakglass, outage
@@ -34,6 +37,15 @@ START_PAGES = {
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     return redirect(START_PAGES.get(request.user.role, "accounts:sign-in"))  # type: ignore[union-attr]
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico when a page names no icon (the printable pages): send them
+    to the NHS.UK frontend's icon, which every other page names."""
+    response = HttpResponseRedirect(static("nhsuk/assets/images/favicon.ico"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
