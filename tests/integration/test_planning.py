@@ -253,6 +253,17 @@ def test_how_many_midwives_finds_the_smallest_workforce_that_reaches_the_targets
         assert trial["meets"] == (pathway >= 35 and known >= 50)
     page = client.get(f"/planning/{scenario.pk}/").content.decode()
     assert "The answer" in page and "Values tried" in page
+    # The list gives the workforce found and what it reaches, not the starting workforce.
+    listed = client.get("/planning/").content.decode()
+    row = listed[listed.index(f'href="/planning/{scenario.pk}/"') :].split("</tr>")[0]
+    cells = [c.split(">")[-1] for c in row.split("</td>")[:-1]]
+    reached = answer["result"]["metrics"]
+    assert cells == [
+        f"{answer['midwives']}",
+        f"{reached['pct_on_pathway']['mean']:.1f}%",
+        f"{reached['pct_known']['mean']:.1f}%",
+        "Finished",
+    ]
     assert page.count('class="continuity-chart"') == 2  # one chart per target, and a table
     rows = list(
         csv.reader(io.StringIO(client.get(f"/planning/{scenario.pk}.csv").content.decode()))

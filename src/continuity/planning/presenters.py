@@ -123,6 +123,10 @@ def number(value: float | None, unit: str) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.1f}"
 
 
+def count(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
 @dataclass(frozen=True)
 class Row:
     metric: Metric

@@ -38,14 +38,38 @@ def compared(ids: Sequence[str]) -> list[Scenario]:
 
 
 def headlines(ids: Sequence[int], keys: Sequence[str]) -> dict[int, dict[str, float | None]]:
-    """The mean of each of `keys` for each scenario, read inside the JSON by the database (the
-    stored answers, with every replication, are not loaded for a list)."""
-    lookups = {key: f"result__metrics__{key}__mean" for key in keys}
-    rows = Scenario.objects.filter(pk__in=ids).values("pk", *lookups.values())
-    return {
-        row["pk"]: {
-            key: None if row[lookup] is None else float(row[lookup])
-            for key, lookup in lookups.items()
+    """For each scenario, the midwives and the mean of each of `keys` in what it answers: a
+    simulation's own result, or the workforce a search found (all None if it found none). Read
+    inside the JSON by the database: the stored answers, with every replication, are not loaded
+    for a list."""
+    own = {key: f"result__metrics__{key}__mean" for key in keys}
+    searched = {key: f"result__result__metrics__{key}__mean" for key in keys}
+    rows = Scenario.objects.filter(pk__in=ids).values(
+        "pk",
+        "kind",
+        "parameters__teams",
+        "parameters__midwives_per_team",
+        "result__found",
+        "result__midwives",
+        *own.values(),
+        *searched.values(),
+    )
+    out: dict[int, dict[str, float | None]] = {}
+    for row in rows:
+        if row["kind"] == Scenario.Kind.SOLVE:
+            lookups = searched if row["result__found"] is True else {}
+            midwives = row["result__midwives"] if lookups else None
+        else:
+            lookups = own
+            teams, per_team = row["parameters__teams"], row["parameters__midwives_per_team"]
+            midwives = None if teams is None or per_team is None else teams * per_team
+        out[row["pk"]] = {
+            "midwives": None if midwives is None else float(midwives),
+            **{
+                key: None
+                if key not in lookups or row[lookups[key]] is None
+                else float(row[lookups[key]])
+                for key in keys
+            },
         }
-        for row in rows
-    }
+    return out

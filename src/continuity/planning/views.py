@@ -32,13 +32,11 @@ def index(request: HttpRequest) -> HttpResponse:
     listed = [
         {
             "scenario": s,
+            "midwives": presenters.count(headlines.get(s.pk, {}).get("midwives")),
             "headline": [
                 presenters.number(headlines.get(s.pk, {}).get(key), presenters.PERCENT)
                 for key in HEADLINE_KEYS
-            ]
-            if s.kind == Scenario.Kind.SIMULATE
-            else None,
-            "midwives": s.parameters.get("teams", 0) * s.parameters.get("midwives_per_team", 0),
+            ],
         }
         for s in items
     ]
