@@ -328,3 +328,14 @@ def test_two_people_editing_the_plan_the_second_is_refused_and_nothing_is_lost(g
     stale = champ.post(review_url, {"comments": "B", "decisions": "", "version": 0})
     assert stale.status_code == 400
     assert MonthlyReview.objects.get().comments == "A"
+
+
+def test_trajectory_months_are_shown_as_words(gov, client_for):
+    world, _plan, _champion, _mvp, aim, _action = gov
+    c = client_for(world.manager)
+    plan_page = c.get(reverse("governance:plan")).content.decode()
+    aim_page = c.get(reverse("governance:aim", kwargs={"pk": aim.pk})).content.decode()
+    for month, words in (("2026-06", "June 2026"), ("2027-03", "March 2027")):
+        assert month in aim.trajectory
+        assert f"by {words}" in plan_page and f"by {month}" not in plan_page
+        assert f'<th scope="row">{words}</th>' in aim_page

@@ -16,6 +16,7 @@ from jinja2.utils import LRUCache
 from markupsafe import Markup
 
 from continuity.allocation import presenters as allocation_presenters
+from continuity.assurance.presenters import month_name
 from continuity.core import idempotency, presenters
 from continuity.core.forms import error_list
 from continuity.core.navigation import in_nhs_app, navigation_for
@@ -98,6 +99,8 @@ def environment(**options: Any) -> Environment:
             "gestation": presenters.gestation,
             # A date kept as ISO text (frozen review figures, JSON content), shown as a date.
             "isodate": lambda d, fmt="j F Y": date_format(date.fromisoformat(d), fmt) if d else "",
+            # A month kept as text ("2026-06", as in a trajectory), shown as "June 2026".
+            "month_name": month_name,
             "choice_item": choice_item,
             "role_label": presenters.role_label,
         }
